@@ -1,0 +1,1 @@
+"""Aggregates: check the rules first, then record the event that changes state."""

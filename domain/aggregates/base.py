@@ -1,0 +1,67 @@
+"""The base aggregate: event recording with the hash chain, and event appliers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from domain.canonical import GENESIS_HASH
+from domain.commands import Command
+from domain.events.base import LedgerEvent
+
+Applier = Callable[[Any, Any], None]
+
+
+def applies(event_class: type[LedgerEvent]) -> Callable[[Applier], Applier]:
+    """Mark a method as the one that evolves state for ``event_class``."""
+
+    def mark(method: Applier) -> Applier:
+        method.applies_to = event_class  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class LedgerAggregate(BaseAggregate[UUID]):
+    """An aggregate whose events form a hash chain (``previous_hash`` -> ``event_hash``)."""
+
+    appliers: ClassVar[dict[type[LedgerEvent], Applier]] = {}
+    last_hash: str = GENESIS_HASH
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.appliers = {
+            member.applies_to: member
+            for klass in reversed(cls.__mro__)
+            for member in vars(klass).values()
+            if hasattr(member, "applies_to")
+        }
+
+    def when(self, event: LedgerEvent) -> None:
+        """Evolve state from one event (called on record and on replay)."""
+        self.appliers[type(event)](self, event)
+
+    def _record(
+        self, event_class: type[LedgerEvent], command: Command, at: datetime, clause: str, **fields: Any
+    ) -> None:
+        """Record one event for ``command``: actor, role, time, reason and clause."""
+        self.trigger_event(
+            event_class,
+            timestamp=at,
+            previous_hash=self.last_hash,
+            **common_fields(command, clause),
+            **fields,
+        )
+
+
+def common_fields(command: Command, clause: str) -> dict[str, Any]:
+    return {
+        "actor_id": command.actor.id,
+        "actor_role": command.actor.role,
+        "clause": clause,
+        "reason": getattr(command, "reason", None),
+    }

@@ -1,0 +1,187 @@
+"""Commands: what an actor asks the ledger to do, validated before any rule runs.
+
+Field constraints here are input validation (a malformed value is a usage error);
+the policy rules in ``domain.policy`` decide whether a well-formed command is allowed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.actors import Actor, OpaqueId
+from domain.values import (
+    Attendance,
+    GroupType,
+    ManagedBy,
+    Purpose,
+    SponsorSector,
+    TerminationInitiative,
+    Visibility,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    actor: Actor
+
+
+class GroupCommand(Command):
+    group: Slug
+
+
+class RequestGroup(GroupCommand):
+    name: Text
+    group_type: GroupType
+    managed_by: ManagedBy
+    visibility: Visibility
+    objectives: Text
+    membership_criteria: tuple[Text, ...] = ()
+    proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
+    policy_pack: str = "cern"
+
+
+class ApproveGroup(GroupCommand):
+    reason: Reason
+
+
+class RejectGroup(GroupCommand):
+    reason: Reason
+
+
+class AppointManager(GroupCommand):
+    manager: OpaqueId
+    reason: Reason | None = None
+
+
+class RemoveManager(GroupCommand):
+    manager: OpaqueId
+    reason: Reason
+
+
+class JoinGroup(GroupCommand):
+    """§8: a member joins a public group (the actor is the member)."""
+
+
+class RequestMembership(GroupCommand):
+    """§9: a member asks to join a private group (the actor is the member)."""
+
+
+class ApproveMembership(GroupCommand):
+    member: OpaqueId
+    criterion: Text
+    reason: Reason
+
+
+class RejectMembership(GroupCommand):
+    member: OpaqueId
+    criterion: Text
+    reason: Reason
+
+
+class LeaveGroup(GroupCommand):
+    """A member leaves (the actor is the member)."""
+
+
+class RequestTermination(GroupCommand):
+    reason: Reason
+
+
+class TerminateGroup(GroupCommand):
+    initiative: TerminationInitiative
+    reason: Reason
+
+
+class DeactivateGroup(GroupCommand):
+    discussed_with_managers: bool
+    reason: Reason
+
+
+class ReactivateGroup(GroupCommand):
+    reason: Reason
+
+
+class ReportSocialMediaSpace(GroupCommand):
+    """§6: someone reports an external social-media space run for the group."""
+
+    platform: Text
+    reason: Reason
+
+
+class GatheringCommand(GroupCommand):
+    gathering: Slug
+
+
+class ProposeGathering(GatheringCommand):
+    title: Text
+    starts_at: AwareDatetime
+    purpose: Purpose
+    connection: Text = Field(description="§21: the event's clear connection to the group")
+    for_financial_gain: bool = False
+    political: bool = False
+    fee_per_participant: Money = Decimal("0")
+    cost_per_participant: Money = Decimal("0")
+    under_18_audience: bool = False
+
+
+class ApproveGathering(GatheringCommand):
+    reason: Reason
+
+
+class RejectGathering(GatheringCommand):
+    reason: Reason
+
+
+class ListGathering(GatheringCommand):
+    listed_on: date
+
+
+class ProposeSpeaker(GatheringCommand):
+    speaker: OpaqueId
+
+
+class ApproveSpeaker(GatheringCommand):
+    speaker: OpaqueId
+    reason: Reason
+
+
+class RejectSpeaker(GatheringCommand):
+    speaker: OpaqueId
+    reason: Reason
+
+
+class RegisterParticipant(GatheringCommand):
+    member: OpaqueId
+
+
+class RecordAttendance(GatheringCommand):
+    marks: dict[OpaqueId, Attendance] = Field(min_length=1)
+    unregistered_attendees: tuple[OpaqueId, ...] = ()
+
+
+class SponsorshipCommand(GatheringCommand):
+    sponsorship: Slug
+
+
+class RequestSponsorship(SponsorshipCommand):
+    sponsor: Text = Field(description="the sponsoring organisation (not a person)")
+    sector: SponsorSector
+    bidding_for_cern_contracts: bool
+    offers_cern_name_or_logo: bool
+    reason: Reason
+
+
+class ApproveSponsorship(SponsorshipCommand):
+    reason: Reason
+
+
+class RejectSponsorship(SponsorshipCommand):
+    reason: Reason

@@ -1,0 +1,30 @@
+"""The domain's error hierarchy. The CLI and API translate these in one place."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class RuleViolation(DomainError):
+    """A command broke a rule of the governing policy: nothing is recorded."""
+
+    def __init__(self, rule: str, clause: str, message: str) -> None:
+        super().__init__(f"{message} [rule {rule}, {clause}]")
+        self.rule = rule
+        self.clause = clause
+        self.message = message
+
+
+class UnknownGroup(DomainError):
+    """A command named a group, gathering or sponsorship the ledger does not hold."""
+
+    def __init__(self, kind: str, ref: object) -> None:
+        super().__init__(f"no {kind} {ref!s} in the ledger")
+        self.kind = kind
+        self.ref = ref
+
+
+class AlreadyRecorded(DomainError):
+    """The thing a command would create exists already (duplicate request)."""

@@ -1,0 +1,1 @@
+"""Past-tense facts recorded in the ledger, one module per aggregate."""

@@ -1,0 +1,78 @@
+"""What a rule is, what it sees, and how a pack groups rules per command."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from domain.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from domain.commands import Command
+
+CERN_SOURCE = "CERN-AG"
+"""Guidelines for CERN Alumni Group Managers, seeds/000_89e11917a64c15c1.txt."""
+
+
+def cern(clauses: str) -> str:
+    """A clause citation of the CERN guidelines, e.g. ``cern("§7")`` -> ``CERN-AG §7``."""
+    return f"{CERN_SOURCE} {clauses}"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything a rule may look at: the command, the ledger time, the aggregates."""
+
+    command: Command
+    at: datetime
+    group: Any = None
+    gathering: Any = None
+    sponsorship: Any = None
+
+
+class Rule:
+    """A named rule citing its clause. ``check`` returns quietly or refuses."""
+
+    name: str = ""
+    clause: str = ""
+
+    def check(self, situation: Situation) -> None:
+        raise NotImplementedError  # every rule overrides this
+
+    def refuse(self, message: str) -> NoReturn:
+        raise RuleViolation(self.name, self.clause, message)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.clause}>"
+
+
+@dataclass(frozen=True)
+class Governs:
+    """What a pack says about one command: the clause recorded and the rules checked."""
+
+    clause: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    name: str
+    title: str
+    source: str
+    decisions: Mapping[type[Command], Governs]
+    flags: tuple[Any, ...] = field(default=())
+
+    def enforce(self, situation: Situation) -> str:
+        """Run every rule for the command in order; return the governing clause."""
+        governs = self.decisions.get(type(situation.command))
+        if governs is None:
+            raise RuleViolation(
+                "command-not-governed",
+                self.source,
+                f"the {self.name} policy has no rule for {type(situation.command).__name__}",
+            )
+        for rule in governs.rules:
+            rule.check(situation)
+        return governs.clause

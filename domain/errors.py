@@ -17,8 +17,8 @@ class RuleViolation(DomainError):
         self.message = message
 
 
-class UnknownGroup(DomainError):
-    """A command named a group, gathering or sponsorship the ledger does not hold."""
+class NotFound(DomainError):
+    """A command named a group, event or sponsorship the ledger does not hold."""
 
     def __init__(self, kind: str, ref: object) -> None:
         super().__init__(f"no {kind} {ref!s} in the ledger")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from domain import commands as c
 from domain.aggregates.base import applies
 from domain.aggregates.sponsorships import Sponsorships
-from domain.errors import AlreadyRecorded, UnknownGroup
+from domain.errors import AlreadyRecorded, NotFound
 from domain.events import gathering as e
 from domain.values import Attendance, GatheringStatus, Purpose
 
@@ -50,7 +50,7 @@ class Gatherings(Sponsorships):
         try:
             return self.gatherings[slug]
         except KeyError:
-            raise UnknownGroup("event", f"{slug} in group {self.slug}") from None
+            raise NotFound("event", f"{slug} in group {self.slug}") from None
 
     def propose_gathering(self, command: c.ProposeGathering, at: datetime) -> None:
         if command.gathering in self.gatherings:

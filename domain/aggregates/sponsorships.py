@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain import commands as c
 from domain.aggregates.base import applies
-from domain.errors import UnknownGroup
+from domain.errors import NotFound
 from domain.events import sponsorship as e
 from domain.policy.base import Situation
 from domain.policy.cern_sponsorship import screen
@@ -33,7 +33,7 @@ class Sponsorships:
         try:
             return self.gathering(gathering).sponsorships[slug]
         except KeyError:
-            raise UnknownGroup("sponsorship", f"{slug} of event {gathering}") from None
+            raise NotFound("sponsorship", f"{slug} of event {gathering}") from None
 
     def request_sponsorship(self, command: c.RequestSponsorship, at: datetime) -> None:
         gathering = self.gathering(command.gathering)

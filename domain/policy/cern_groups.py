@@ -133,7 +133,7 @@ class CitesGroupCriterion(Rule):
 PROHIBITED_GROUNDS = {
     "profession": r"profession|occupation|\bjobs?\b|\bcareer",
     "nationality": r"\bnational|citizen|passport|\bcountr",
-    "culture": r"cultur|ethnic|religio|race|racial",
+    "culture": r"\bcultur|multicultur|ethnic|religio|\brac(?:e|es|ial|ism|ist)\b",
     "age": r"\bage\b|\baged\b|too old|too young|years old",
     "generation": r"generation|boomer|millennial",
     "gender": r"gender|\bsex\b|\bmale\b|\bfemale\b|\bwomen\b|\bmen\b|\bwoman\b|\bman\b",

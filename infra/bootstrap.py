@@ -1,0 +1,87 @@
+"""The composition root: the CLI, the API, the relay and every consumer build here.
+
+Nothing is built at import time; ``build_ledger`` wires the event store, the
+project's own tables and the clock from one :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from infra.clock import system_clock
+from infra.db import make_engine, metadata
+from infra.settings import Settings
+from infra.store.application import LedgerApplication
+from infra.store.refusals import RefusalLog
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    """eventsourcing's own configuration keys, derived from our settings."""
+    create = "y" if settings.create_tables else "n"
+    if not settings.uses_postgres:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "CREATE_TABLE": create,
+        }
+    url = make_url(settings.database_url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.database or "postgres",
+        "POSTGRES_HOST": url.host or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": url.username or "postgres",
+        "POSTGRES_PASSWORD": url.password or "",
+        "CREATE_TABLE": create,
+    }
+    if settings.database_schema:
+        env["POSTGRES_SCHEMA"] = settings.database_schema
+    return env
+
+
+def ledger_database_url(settings: Settings) -> str:
+    if settings.uses_postgres:
+        return settings.database_url
+    return f"sqlite:///{settings.sqlite_path}"
+
+
+@dataclass
+class Ledger:
+    """The wired ledger: application, database engine and settings."""
+
+    settings: Settings
+    app: LedgerApplication
+    engine: Engine
+    refusals: RefusalLog
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
+        self.app.close()
+        self.engine.dispose()
+
+
+def build_ledger(
+    settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
+) -> Ledger:
+    settings = settings or Settings()
+    if not settings.uses_postgres:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(ledger_database_url(settings), settings.database_schema)
+    if settings.create_tables:
+        metadata.create_all(engine)
+    refusals = RefusalLog(engine)
+    app = LedgerApplication(
+        env=event_store_env(settings),
+        clock=clock,
+        refusals=refusals,
+        conflict_retries=settings.conflict_retries,
+    )
+    return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)

@@ -1,0 +1,1 @@
+"""The ``oar-ledger`` console command."""

@@ -1,0 +1,51 @@
+"""Per-invocation state of the CLI: the settings, and the ledger built on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from infra.bootstrap import Ledger, build_ledger
+from infra.settings import Settings
+
+
+@dataclass
+class CliState:
+    settings: Settings
+    json_output: bool = False
+    _ledger: Ledger | None = field(default=None, repr=False)
+
+    @property
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            self._ledger = build_ledger(self.settings)
+        return self._ledger
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+
+
+def state(ctx: typer.Context) -> CliState:
+    return ctx.find_root().obj
+
+
+def build_command(command_class: type, **fields: Any) -> Any:
+    """Validate CLI input into a domain command (a ValidationError exits 2)."""
+    return command_class.model_validate({k: v for k, v in fields.items() if v is not None})
+
+
+def run_command(ctx: typer.Context, command_class: type, handler: Callable, **fields: Any) -> None:
+    """Validate, execute through the application, and report what was recorded."""
+    from infra.cli.render import print_receipt
+
+    command = build_command(command_class, **fields)
+    receipt = handler(state(ctx).ledger.app, command)
+    print_receipt(receipt, state(ctx).json_output)
+
+
+__all__ = ["CliState", "ValidationError", "build_command", "run_command", "state"]

@@ -1,0 +1,72 @@
+"""The ``oar-ledger`` command: the root, its subcommand groups, and error translation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from infra.cli.context import CliState
+from infra.cli.errors import ExitCode, translate
+from infra.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
+from infra.cli.group_commands import group_app, manager_app
+from infra.cli.member_commands import member_app
+from infra.cli.query_commands import groups, history, refusals, show
+from infra.cli.render import err
+
+
+def create_app() -> typer.Typer:
+    app = typer.Typer(
+        name="oar-ledger",
+        help=(
+            "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
+            "immutable event citing the guideline clause that governed it.\n\n"
+            "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict."
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(_root)
+    for name, sub in (
+        ("group", group_app), ("manager", manager_app), ("member", member_app),
+        ("event", event_app), ("speaker", speaker_app), ("attendance", attendance_app),
+        ("sponsorship", sponsorship_app),
+    ):  # fmt: skip
+        app.add_typer(sub, name=name)
+    for query in (show, history, groups, refusals):
+        app.command()(query)
+    _register_optional(app)
+    return app
+
+
+def _register_optional(app: typer.Typer) -> None:
+    """Commands of later layers (demo, Kafka, evidence, projections) register here."""
+    from infra.cli import demo_command
+
+    app.command("demo")(demo_command.demo)
+
+
+def _root(
+    ctx: typer.Context,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON output for every command.")] = False,
+) -> None:
+    from infra.settings import Settings
+
+    ctx.obj = CliState(settings=Settings(), json_output=json_output)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console entry point. Typer handles usage errors (exit 2) and --help; the
+    ledger's own errors come out of the command and are translated here."""
+    try:
+        create_app()(args=argv, prog_name="oar-ledger")
+    except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
+        translated = translate(error)
+        if translated is None:
+            raise
+        code, message = translated
+        err.print(message, markup=False, highlight=False)
+        sys.exit(code)

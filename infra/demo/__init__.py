@@ -1,0 +1,1 @@
+"""``oar-ledger demo``: a realistic year of several groups, through the application."""

@@ -1,0 +1,1 @@
+"""The event store: eventsourcing's recorders, a pydantic mapper, the application."""

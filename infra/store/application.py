@@ -1,0 +1,233 @@
+"""The ledger application: one method per command, on eventsourcing's Application.
+
+Each command loads its group, lets the aggregate check the rules and record
+events, and saves them in one transaction. A version conflict (another writer
+saved the group first) reloads and re-runs the whole command, a bounded number
+of times, then reports :class:`ConflictError`. Refusals are logged for audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.utils import get_topic
+
+from domain import commands as c
+from domain.aggregates.group import Group
+from domain.errors import AlreadyRecorded, NotFound, RuleViolation
+from domain.events.base import LedgerEvent
+from domain.events.group import GroupRequested
+from domain.ids import group_id
+from infra.store.mapper import PydanticMapper
+from infra.store.refusals import Refusal, RefusalLog
+
+C = TypeVar("C", bound=c.GroupCommand)
+Operation = Callable[[Group, Any, datetime], None]
+
+
+class ConflictError(Exception):
+    """Concurrent writers kept changing the group; the command was not recorded."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a successful command recorded."""
+
+    group: str
+    group_id: UUID
+    events: tuple[str, ...]
+    versions: tuple[int, ...]
+    positions: tuple[int, ...]
+
+
+class LedgerApplication(Application):
+    name = "OARLedger"
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        clock: Callable[[], datetime],
+        refusals: RefusalLog | None = None,
+        conflict_retries: int = 5,
+    ) -> None:
+        super().__init__(env=env)
+        self.clock = clock
+        self.refusals = refusals
+        self.conflict_retries = conflict_retries
+
+    def construct_mapper(self) -> Mapper:
+        return PydanticMapper(transcoder=self.construct_transcoder())
+
+    # -- commands ------------------------------------------------------------------
+
+    def request_group(self, command: c.RequestGroup) -> Receipt:
+        if self._exists(command.group):
+            raise AlreadyRecorded(f"group {command.group} is already in the ledger")
+        at = self.clock()
+        group = self._attempt(command, at, lambda: Group.request(command, at))
+        try:
+            return self._save(group)
+        except IntegrityError:
+            raise AlreadyRecorded(f"group {command.group} is already in the ledger") from None
+
+    def approve_group(self, command: c.ApproveGroup) -> Receipt:
+        return self._change(command, Group.approve)
+
+    def reject_group(self, command: c.RejectGroup) -> Receipt:
+        return self._change(command, Group.reject)
+
+    def appoint_manager(self, command: c.AppointManager) -> Receipt:
+        return self._change(command, Group.appoint_manager)
+
+    def remove_manager(self, command: c.RemoveManager) -> Receipt:
+        return self._change(command, Group.remove_manager)
+
+    def join_group(self, command: c.JoinGroup) -> Receipt:
+        return self._change(command, Group.join)
+
+    def request_membership(self, command: c.RequestMembership) -> Receipt:
+        return self._change(command, Group.request_membership)
+
+    def approve_membership(self, command: c.ApproveMembership) -> Receipt:
+        return self._change(command, Group.approve_membership)
+
+    def reject_membership(self, command: c.RejectMembership) -> Receipt:
+        return self._change(command, Group.reject_membership)
+
+    def leave_group(self, command: c.LeaveGroup) -> Receipt:
+        return self._change(command, Group.leave)
+
+    def request_termination(self, command: c.RequestTermination) -> Receipt:
+        return self._change(command, Group.request_termination)
+
+    def terminate_group(self, command: c.TerminateGroup) -> Receipt:
+        return self._change(command, Group.terminate)
+
+    def deactivate_group(self, command: c.DeactivateGroup) -> Receipt:
+        return self._change(command, Group.deactivate)
+
+    def reactivate_group(self, command: c.ReactivateGroup) -> Receipt:
+        return self._change(command, Group.reactivate)
+
+    def report_social_media(self, command: c.ReportSocialMediaSpace) -> Receipt:
+        return self._change(command, Group.report_social_media)
+
+    def propose_gathering(self, command: c.ProposeGathering) -> Receipt:
+        return self._change(command, Group.propose_gathering)
+
+    def approve_gathering(self, command: c.ApproveGathering) -> Receipt:
+        return self._change(command, Group.approve_gathering)
+
+    def reject_gathering(self, command: c.RejectGathering) -> Receipt:
+        return self._change(command, Group.reject_gathering)
+
+    def list_gathering(self, command: c.ListGathering) -> Receipt:
+        return self._change(command, Group.list_gathering)
+
+    def propose_speaker(self, command: c.ProposeSpeaker) -> Receipt:
+        return self._change(command, Group.propose_speaker)
+
+    def approve_speaker(self, command: c.ApproveSpeaker) -> Receipt:
+        return self._change(command, Group.approve_speaker)
+
+    def reject_speaker(self, command: c.RejectSpeaker) -> Receipt:
+        return self._change(command, Group.reject_speaker)
+
+    def register_participant(self, command: c.RegisterParticipant) -> Receipt:
+        return self._change(command, Group.register_participant)
+
+    def record_attendance(self, command: c.RecordAttendance) -> Receipt:
+        return self._change(command, Group.record_attendance)
+
+    def request_sponsorship(self, command: c.RequestSponsorship) -> Receipt:
+        return self._change(command, Group.request_sponsorship)
+
+    def approve_sponsorship(self, command: c.ApproveSponsorship) -> Receipt:
+        return self._change(command, Group.approve_sponsorship)
+
+    def reject_sponsorship(self, command: c.RejectSponsorship) -> Receipt:
+        return self._change(command, Group.reject_sponsorship)
+
+    # -- queries -------------------------------------------------------------------
+
+    def group(self, slug: str) -> Group:
+        try:
+            return self.repository.get(group_id(slug))
+        except AggregateNotFoundError:
+            raise NotFound("group", slug) from None
+
+    def group_events(self, slug: str) -> list[LedgerEvent]:
+        events = list(self.events.get(group_id(slug)))
+        if not events:
+            raise NotFound("group", slug)
+        return events
+
+    def group_slugs(self) -> Iterator[str]:
+        """Every group ever requested, in ledger order."""
+        topic = get_topic(GroupRequested)
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[topic])
+            for notification in batch:
+                yield self.mapper.to_domain_event(notification).slug
+            if len(batch) < 500:
+                return
+            start = batch[-1].id + 1
+
+    # -- mechanics -----------------------------------------------------------------
+
+    def _change(self, command: C, operation: Operation) -> Receipt:
+        for _ in range(self.conflict_retries):
+            group = self.group(command.group)
+            at = self.clock()
+            self._attempt(command, at, lambda: operation(group, command, at))
+            try:
+                return self._save(group)
+            except IntegrityError:
+                continue  # someone saved this group first: reload and re-run
+        raise ConflictError(
+            f"group {command.group} kept changing under {type(command).__name__}; "
+            f"gave up after {self.conflict_retries} attempts, nothing recorded"
+        )
+
+    def _attempt(self, command: c.GroupCommand, at: datetime, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except RuleViolation as refusal:
+            self._log_refusal(command, at, refusal)
+            raise
+
+    def _log_refusal(self, command: c.GroupCommand, at: datetime, refusal: RuleViolation) -> None:
+        if self.refusals is not None:
+            self.refusals.record(
+                Refusal(
+                    at=at,
+                    actor_id=command.actor.id,
+                    actor_role=command.actor.role.value,
+                    command=type(command).__name__,
+                    group_slug=command.group,
+                    rule=refusal.rule,
+                    clause=refusal.clause,
+                    message=refusal.message,
+                )
+            )
+
+    def _save(self, group: Group) -> Receipt:
+        pending = list(group.pending_events)
+        recordings = self.save(group)
+        return Receipt(
+            group=group.slug,
+            group_id=group.id,
+            events=tuple(type(e).type_name() for e in pending),
+            versions=tuple(e.originator_version for e in pending),
+            positions=tuple(r.notification.id for r in recordings),
+        )
+
+    def _exists(self, slug: str) -> bool:
+        return bool(self.recorder.select_events(group_id(slug), limit=1))

@@ -1,0 +1,59 @@
+"""The log of refused commands: denied attempts are kept for audit (DESIGN.md).
+
+A refusal writes no ledger event (nothing happened to the group) but the attempt
+itself is evidence an auditor may need, so it goes to this separate table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, func, insert, select
+
+from infra.db import metadata
+
+refused_commands = Table(
+    "refused_commands",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_role", String(16), nullable=False),
+    Column("command", String(64), nullable=False),
+    Column("group_slug", String(64), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("clause", String(128), nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    at: datetime
+    actor_id: str
+    actor_role: str
+    command: str
+    group_slug: str
+    rule: str
+    clause: str
+    message: str
+
+
+class RefusalLog:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record(self, refusal: Refusal) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(refused_commands).values(**vars(refusal)))
+
+    def since(self, after_id: int = 0) -> list[tuple[int, Refusal]]:
+        query = select(refused_commands).where(refused_commands.c.id > after_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(refused_commands.c.id)).mappings().all()
+        return [(row["id"], Refusal(**{k: row[k] for k in Refusal.__dataclass_fields__})) for row in rows]
+
+    def last_id(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(refused_commands.c.id))).scalar() or 0

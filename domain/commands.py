@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from domain.actors import Actor, OpaqueId
 from domain.values import (
@@ -47,6 +47,15 @@ class RequestGroup(GroupCommand):
     membership_criteria: tuple[Text, ...] = ()
     proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
     policy_pack: str = "cern"
+
+    @field_validator("policy_pack")
+    @classmethod
+    def _installed(cls, name: str) -> str:
+        from domain.policy.registry import installed_packs  # packs import commands
+
+        if name not in installed_packs():
+            raise ValueError(f"unknown policy pack; installed: {', '.join(sorted(installed_packs()))}")
+        return name
 
 
 class ApproveGroup(GroupCommand):

@@ -18,6 +18,7 @@ from infra.db import make_engine, metadata
 from infra.settings import Settings
 from infra.store.application import LedgerApplication
 from infra.store.refusals import RefusalLog
+import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -85,3 +86,22 @@ def build_ledger(
         conflict_retries=settings.conflict_retries,
     )
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
+
+
+def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
+    """The outbox relay for ``ledger`` publishing to the broker at ``bootstrap``."""
+    from infra.kafka.config import kafka_client_config, topic_specs
+    from infra.kafka.relay import Relay
+    from infra.kafka.relay_state import RelayStateStore
+
+    settings = ledger.settings
+    ledger_spec = next(s for s in topic_specs(settings) if s.name == settings.ledger_topic)
+    relay = Relay(
+        ledger.app.recorder,
+        RelayStateStore(ledger.engine, settings.ledger_topic),
+        kafka_client_config(settings, bootstrap),
+        ledger_spec,
+        batch_size=batch_size,
+    )
+    ledger.closers.append(relay.close)
+    return relay

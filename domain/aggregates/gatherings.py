@@ -27,6 +27,7 @@ class Gathering:
     cost_per_participant: Decimal
     proposed_at: datetime
     status: GatheringStatus = GatheringStatus.PROPOSED
+    approved_on: date | None = None
     listed_on: date | None = None
     lead_days: int | None = None
     speakers: dict[str, str] = field(default_factory=dict)
@@ -115,7 +116,8 @@ class Gatherings(Sponsorships):
 
     @applies(e.GatheringApproved)
     def _gathering_approved(self, event: e.GatheringApproved) -> None:
-        self.gatherings[event.gathering].status = GatheringStatus.APPROVED
+        gathering = self.gatherings[event.gathering]
+        gathering.status, gathering.approved_on = GatheringStatus.APPROVED, event.timestamp.date()
 
     @applies(e.GatheringRejected)
     def _gathering_rejected(self, event: e.GatheringRejected) -> None:

@@ -8,12 +8,12 @@ versioned type name), so each event commits to its content and, through
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.canonical import record_hash
 from domain.values import Role
@@ -39,6 +39,12 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     reason: str | None = None
     previous_hash: str = Hex64
     event_hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+
+    @field_validator("timestamp")
+    @classmethod
+    def _in_utc(cls, moment: datetime) -> datetime:
+        """One representation per instant, so equal facts hash equally."""
+        return moment.astimezone(UTC)
 
     @model_validator(mode="after")
     def _seal(self) -> LedgerEvent:

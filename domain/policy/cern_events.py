@@ -93,3 +93,16 @@ class AttendanceOfRegistered(Rule):
             )
         if situation.gathering.attendance_recorded:
             self.refuse("attendance for this event is already recorded")
+
+
+class ListingNotBackdated(Rule):
+    """Annex 1: the listing date is when it happened, not earlier than recorded."""
+
+    name, clause = "listing-not-backdated", cern("Annex 1")
+
+    def check(self, situation: Situation) -> None:
+        listed_on = situation.command.listed_on
+        if listed_on > situation.at.date():
+            self.refuse(f"listed-on {listed_on} is in the future")
+        if listed_on < situation.gathering.approved_on:
+            self.refuse(f"listed-on {listed_on} is before the OAR approved the event")

@@ -88,7 +88,10 @@ class PrivateGroupOnly(Rule):
 class NotAlreadyMemberOrPending(Rule):
     """§9: one request at a time; a member cannot ask again."""
 
-    name, clause = "no-duplicate-membership", cern("§7, §9")
+    name = "no-duplicate-membership"
+
+    def __init__(self, clause: str = cern("§7, §9")) -> None:
+        self.clause = clause
 
     def check(self, situation: Situation) -> None:
         group, member = situation.group, situation.command.actor.id

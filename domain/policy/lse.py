@@ -39,7 +39,7 @@ DECISIONS = {
     c.RequestGroup: Governs(lse("Alumni groups"), (members_request,)),
     c.ApproveGroup: Governs(lse("Alumni groups"), (engagement_team, open_group, awaiting)),
     c.RejectGroup: Governs(lse("Alumni groups"), (engagement_team, open_group, awaiting)),
-    c.JoinGroup: Governs(lse("Alumni groups"), (member_acts, open_group, active, NotAlreadyMemberOrPending())),
+    c.JoinGroup: Governs(lse("Alumni groups"), (member_acts, open_group, active, NotAlreadyMemberOrPending(lse("Alumni groups")))),
     c.ProposeGathering: Governs(lse("Alumni Group Event and Communication Requests"), (group_managers, open_group, active)),
     c.ApproveGathering: Governs(lse("Alumni Group Event and Communication Requests"), (engagement_team, open_group)),
     c.ReportSocialMediaSpace: Governs(lse("Social Media channels"), (anyone, open_group)),

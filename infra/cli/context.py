@@ -46,6 +46,38 @@ def run_command(ctx: typer.Context, command_class: type, handler: Callable, **fi
     command = build_command(command_class, **fields)
     receipt = handler(state(ctx).ledger.app, command)
     print_receipt(receipt, state(ctx).json_output)
+    publish_embedded(state(ctx))
+
+
+def publish_embedded(cli: CliState) -> None:
+    """Embedded default only: if the development broker runs, publish at once so a
+    single user sees the topic filled. With a configured Kafka the relay service
+    publishes; a command never fails because publishing could not happen now."""
+    from infra.cli.render import err
+    from infra.kafka.runtime import running_dev_broker
+
+    if cli.settings.kafka_bootstrap_servers:
+        return
+    bootstrap = running_dev_broker(cli.settings)
+    if bootstrap is None:
+        err.print("stored; not on Kafka yet (no broker running: `oar-ledger broker`, then `oar-ledger relay`)")
+        return
+    from infra.bootstrap import build_relay
+    from infra.kafka.relay import BrokerDataLoss
+    from infra.kafka.relay_lock import RelayBusy, relay_lock
+
+    try:
+        with relay_lock(cli.settings, cli.ledger.engine):
+            relay = build_relay(cli.ledger, bootstrap)
+            try:
+                relay.check()
+            except BrokerDataLoss:
+                relay.republish()  # a new development broker starts empty (memory only)
+            err.print(f"published {relay.drain()} event(s) to {cli.settings.ledger_topic}")
+    except RelayBusy:
+        err.print("stored; the running relay will publish it")
+    except Exception as problem:  # noqa: BLE001 - the command itself succeeded
+        err.print(f"stored; not published now ({problem}); `oar-ledger relay` will catch up")
 
 
 __all__ = ["CliState", "ValidationError", "build_command", "run_command", "state"]

@@ -1,4 +1,4 @@
-"""``oar-ledger demo``: run the demo year against the configured ledger."""
+"""``oar-ledger demo``: run the demo year against the configured ledger, publish it."""
 
 from __future__ import annotations
 
@@ -7,19 +7,23 @@ from datetime import UTC, datetime
 
 import typer
 
-from infra.bootstrap import build_ledger
+from infra.bootstrap import build_ledger, build_relay
 from infra.cli.context import state
 from infra.cli.render import out
 from infra.clock import SimulatedClock
 from infra.demo.script import DemoRun
 from infra.demo.summary import print_summary
 from infra.demo.year import run_year
+from infra.kafka.relay import BrokerDataLoss
+from infra.kafka.relay_lock import relay_lock
+from infra.kafka.runtime import broker_on_demand
 
 REVIEW_DATE = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
 
 
 def demo(ctx: typer.Context) -> None:
-    """Record a realistic year (2024-2025) of several groups, refusals included, and summarise.
+    """Record a realistic year (2024-2025) of several groups, refusals included, publish
+    it to Kafka (starting the development broker if none is configured), and summarise.
 
     Each run uses fresh group slugs (a random suffix), so running it twice is safe:
     the second run adds a second set of groups to the same ledger.
@@ -28,14 +32,31 @@ def demo(ctx: typer.Context) -> None:
     clock = SimulatedClock(REVIEW_DATE)
     ledger = build_ledger(settings, clock)
     try:
-        where = settings.database_url or settings.sqlite_path
-        out.print(f"Recording the demo year into {where} ...")
+        out.print(f"Recording the demo year into {settings.database_url or settings.sqlite_path} ...")
         run = DemoRun(app=ledger.app, clock=clock, suffix=secrets.token_hex(2))
         run_year(run)
         clock.set(REVIEW_DATE)
-        rows = print_summary(run, REVIEW_DATE)
-        missing = [row[0] for row in rows if not any(row[2:])]
-        if missing:
+        with broker_on_demand(settings) as (bootstrap, ephemeral):
+            _publish(ledger, bootstrap, ephemeral)
+            rows = print_summary(run, REVIEW_DATE)
+        if [row[0] for row in rows if not any(row[2:])]:
             raise typer.Exit(code=1)
     finally:
         ledger.close()
+
+
+def _publish(ledger, bootstrap: str, ephemeral: bool) -> None:
+    settings = ledger.settings
+    with relay_lock(settings, ledger.engine):
+        relay = build_relay(ledger, bootstrap)
+        try:
+            relay.check()
+        except BrokerDataLoss:
+            if not ephemeral:
+                raise
+            # A new development broker starts empty (memory only): publish everything again.
+            relay.republish()
+        sent = relay.drain()
+    total = relay.state.load().position
+    out.print(f"Published {sent} event(s) to Kafka topic {settings.ledger_topic} at {bootstrap} "
+              f"(ledger position {total}).")  # fmt: skip

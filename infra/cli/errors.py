@@ -1,6 +1,7 @@
 """The one place where errors become exit codes and messages on stderr.
 
-0 ok, 2 usage or validation, 3 refused by a rule, 4 not found, 5 conflict.
+0 ok, 2 usage or validation, 3 refused by a rule, 4 not found, 5 conflict;
+operational commands add 6 (broker unavailable) and 7 (integrity: data lost or altered).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from enum import IntEnum
 from pydantic import ValidationError
 
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
+from infra.kafka.relay import BrokerDataLoss, RelayError
+from infra.kafka.relay_lock import RelayBusy
 from infra.store.application import ConflictError
 
 
@@ -19,6 +22,8 @@ class ExitCode(IntEnum):
     REFUSED = 3
     NOT_FOUND = 4
     CONFLICT = 5
+    UNAVAILABLE = 6
+    INTEGRITY = 7
 
 
 class CliError(Exception):
@@ -49,6 +54,22 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.NOT_FOUND, f"not found: {error}"
     if isinstance(error, (ConflictError, AlreadyRecorded)):
         return ExitCode.CONFLICT, f"conflict: {error}"
+    if isinstance(error, BrokerDataLoss):
+        return ExitCode.INTEGRITY, f"broker lost data: {error}\n  rebuild the topic with `oar-ledger relay --republish`"
+    if isinstance(error, RelayBusy):
+        return ExitCode.CONFLICT, f"conflict: {error}"
+    if isinstance(error, RelayError):
+        return ExitCode.UNAVAILABLE, str(error)
+    if _is_kafka_error(error):
+        return ExitCode.UNAVAILABLE, f"Kafka broker unavailable: {error}"
     if isinstance(error, LookupError):
         return ExitCode.USAGE, str(error)
     return None
+
+
+def _is_kafka_error(error: Exception) -> bool:
+    from kafka.errors import KafkaError
+
+    from infra.kafka.topics import TopicAdminError
+
+    return isinstance(error, (KafkaError, TopicAdminError))

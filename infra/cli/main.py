@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Annotated
 
@@ -43,9 +44,12 @@ def create_app() -> typer.Typer:
 
 def _register_optional(app: typer.Typer) -> None:
     """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from infra.cli import demo_command
+    from infra.cli import demo_command, kafka_commands
 
     app.command("demo")(demo_command.demo)
+    app.command("broker")(kafka_commands.broker)
+    app.command("relay")(kafka_commands.relay)
+    app.add_typer(kafka_commands.kafka_app, name="kafka")
 
 
 def _root(
@@ -54,6 +58,8 @@ def _root(
 ) -> None:
     from infra.settings import Settings
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
     ctx.obj = CliState(settings=Settings(), json_output=json_output)
     ctx.call_on_close(ctx.obj.close)
 

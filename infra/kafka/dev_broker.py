@@ -101,6 +101,11 @@ class DevBroker:
             raise DevBrokerError("The development broker has not been started.")
         return f"{self.host}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The broker process id while it runs."""
+        return self._process.pid if self.is_running() else None
+
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

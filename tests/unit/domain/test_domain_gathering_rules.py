@@ -635,10 +635,34 @@ def test_annex1_listing_records_the_lead_days(lead: int) -> None:
         group,
         group.list_gathering,
         c.ListGathering(actor=M1, group="cms", gathering="meetup", listed_on=listed_on),
-        T0 + 2 * DAY,
+        STARTS - lead * DAY,  # listed on the day it says
     )
     assert isinstance(event, ge.GatheringListed)
     assert event.lead_days == lead and event.listed_on == listed_on
     assert "Annex 1" in event.clause
     gathering = group.gatherings["meetup"]
     assert gathering.status is GatheringStatus.LISTED and gathering.lead_days == lead
+
+
+def test_annex1_a_listing_dated_in_the_future_is_refused() -> None:
+    group = _group_with_event()
+    refused(
+        group,
+        group.list_gathering,
+        c.ListGathering(actor=M1, group="cms", gathering="meetup", listed_on=(T0 + 9 * DAY).date()),
+        T0 + 2 * DAY,
+        rule="listing-not-backdated",
+        section="Annex 1",
+    )
+
+
+def test_annex1_a_listing_dated_before_the_approval_is_refused() -> None:
+    group = _group_with_event()
+    refused(
+        group,
+        group.list_gathering,
+        c.ListGathering(actor=M1, group="cms", gathering="meetup", listed_on=(T0 - 30 * DAY).date()),
+        T0 + 2 * DAY,
+        rule="listing-not-backdated",
+        section="Annex 1",
+    )

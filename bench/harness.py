@@ -1,0 +1,149 @@
+"""What every benchmark module shares: the database it runs on, its context, its result.
+
+A benchmark is a function ``run(ctx: Context) -> list[Result]``. It measures the
+project's path and a raw baseline **in the same run, on the same database** (the
+``Target`` it is given: a fresh SQLite directory or a fresh PostgreSQL schema), and
+returns rates, never verdicts that fail a build: the ratio to the baseline is
+reported against the issue's goal.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import create_engine, text
+
+from infra.bootstrap import event_store_env
+from infra.db import sqlalchemy_url
+from infra.settings import Settings
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+REPETITIONS = 3
+"""Measured repetitions per benchmark; the median is reported, the warm-up is not counted."""
+
+
+def postgres_url() -> str:
+    return os.environ.get("OAR_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One database a benchmark runs on: the ledger's settings and the raw store's env."""
+
+    database: str  # "sqlite" | "postgres"
+    settings: Settings
+
+    def event_store_env(self) -> dict[str, str]:
+        """eventsourcing env for a raw baseline application on the same database."""
+        return event_store_env(self.settings)
+
+    def describe(self) -> str:
+        if self.database == "sqlite":
+            return f"SQLite file {self.settings.sqlite_path}"
+        return f"PostgreSQL {self.settings.database_url} schema {self.settings.database_schema}"
+
+
+@contextmanager
+def sqlite_target() -> Iterator[Target]:
+    """A fresh SQLite database in a temporary directory, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="oar-bench-") as directory:
+        settings = Settings(var_dir=Path(directory) / "var", _env_file=None)
+        settings.var_dir.mkdir(parents=True)
+        yield Target("sqlite", settings)
+
+
+@contextmanager
+def postgres_target(url: str | None = None) -> Iterator[Target]:
+    """A fresh PostgreSQL schema, dropped afterwards (even if the benchmark crashed)."""
+    url = url or postgres_url()
+    schema = f"oar_bench_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield Target("postgres", Settings(database_url=url, database_schema=schema, _env_file=None))
+        finally:
+            with engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+TARGETS: dict[str, Callable[[], AbstractContextManager[Target]]] = {"sqlite": sqlite_target, "postgres": postgres_target}
+
+
+@dataclass
+class Context:
+    """What a benchmark is given: where to run, how big, whether to profile, where to print."""
+
+    target: Target
+    quick: bool = False
+    profile: bool = False
+    repetitions: int = REPETITIONS
+    console: Console = field(default_factory=Console)
+
+    def log(self, message: str) -> None:
+        self.console.print(f"  [dim]{self.target.database:<8}[/dim] {message}")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One line of the final table: measured rates, the raw baseline, their ratio."""
+
+    benchmark: str
+    database: str
+    measured: dict[str, float]
+    """Rates of the project's path, e.g. ``{"commands/s": ..., "events/s": ...}``."""
+    compared: str
+    """Which key of ``measured`` is compared with the baseline (same unit)."""
+    baseline_label: str
+    baseline: float
+    goal: float | None = None
+    """The issue's goal for ``measured[compared] / baseline`` (None: report only)."""
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.measured[self.compared] / self.baseline if self.baseline else float("nan")
+
+    @property
+    def meets_goal(self) -> bool | None:
+        return None if self.goal is None else self.ratio >= self.goal
+
+
+@dataclass
+class Samples:
+    """Rates of repeated runs; the median is the reported figure."""
+
+    rates: list[float] = field(default_factory=list)
+
+    def add(self, count: int, seconds: float) -> float:
+        rate = count / seconds
+        self.rates.append(rate)
+        return rate
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates)
+
+    def spread(self) -> str:
+        return f"{min(self.rates):,.0f}-{max(self.rates):,.0f}"
+
+
+@contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    """``with stopwatch() as elapsed: ...`` then ``elapsed()`` gives the seconds taken."""
+    start = time.perf_counter()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.perf_counter()) - start
+    end.append(time.perf_counter())

@@ -1,0 +1,136 @@
+"""The ledger's Kafka envelope: CloudEvents 1.0, Kafka protocol binding, binary mode.
+
+One codec for the relay (encode) and every consumer (decode). A message is:
+
+* key: the group id (so one group's events stay in order on one partition);
+* headers: ``ce_specversion``, ``ce_id`` (the event id), ``ce_source``, ``ce_type``
+  (``ch.cern.alumni.ledger.<Event>.v<N>``), ``ce_subject`` (the group id), ``ce_time``,
+  ``content-type``, plus the ledger's ``ledger_position``, ``ledger_event_hash`` and
+  ``ledger_previous_hash``;
+* value: the event as JSON, every field but the internal ``originator_topic``.
+
+No header or key carries personal details: people appear as opaque ids in the body.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.utils import get_topic
+
+from domain.canonical import record_hash
+from domain.events.base import EVENT_ID_NAMESPACE, LedgerCreated, LedgerEvent
+from domain.events.catalog import event_class
+
+SPEC_VERSION = "1.0"
+SOURCE = "urn:cern:alumni:oar-ledger"
+TYPE_PREFIX = "ch.cern.alumni.ledger."
+CONTENT_TYPE = "application/json"
+
+
+class EnvelopeError(ValueError):
+    """A Kafka message that is not a well-formed ledger message."""
+
+
+@dataclass(frozen=True)
+class LedgerMessage:
+    """A decoded ledger message: its ledger coordinates and the event body."""
+
+    event_id: UUID
+    event_type: str  # e.g. "ManagerAppointed.v1"
+    group_id: UUID
+    position: int
+    event_hash: str
+    previous_hash: str
+    time: str
+    body: dict[str, Any]
+
+    def event(self) -> LedgerEvent:
+        """The domain event, validated by its pydantic class."""
+        cls = event_class(self.event_type)
+        fields = dict(self.body)
+        if issubclass(cls, LedgerCreated):
+            from domain.aggregates.group import Group
+
+            fields["originator_topic"] = get_topic(Group)
+        return cls.model_validate(fields)
+
+    def recomputed_hash(self) -> str:
+        """The hash of the body's canonical record: equals ``event_hash`` if untouched."""
+        record = {k: v for k, v in self.body.items() if k != "event_hash"}
+        record["type"] = self.event_type
+        return record_hash(record)
+
+
+def event_body(event: LedgerEvent) -> dict[str, Any]:
+    return event.model_dump(mode="json", exclude={"originator_topic"})
+
+
+Message = tuple[bytes, bytes, list[tuple[str, bytes]]]
+
+
+def encode(event: LedgerEvent, position: int) -> Message:
+    """(key, value, headers) of the Kafka message for ``event`` at ledger ``position``."""
+    return encode_body(event.type_name(), event_body(event), position)
+
+
+def encode_stored(type_name: str, originator_id: UUID, version: int, state: bytes, position: int) -> Message:
+    """The same message, built straight from a stored event's JSON (the relay's fast path)."""
+    body = json.loads(state)
+    body.pop("originator_topic", None)
+    body["originator_id"], body["originator_version"] = str(originator_id), version
+    return encode_body(type_name, body, position)
+
+
+def encode_body(type_name: str, body: dict[str, Any], position: int) -> Message:
+    subject = body["originator_id"]
+    headers = {
+        "ce_specversion": SPEC_VERSION,
+        "ce_id": str(uuid5(EVENT_ID_NAMESPACE, f"{subject}/{body['originator_version']}")),
+        "ce_source": SOURCE,
+        "ce_type": TYPE_PREFIX + type_name,
+        "ce_subject": subject,
+        "ce_time": body["timestamp"],
+        "content-type": CONTENT_TYPE,
+        "ledger_position": str(position),
+        "ledger_event_hash": body["event_hash"],
+        "ledger_previous_hash": body["previous_hash"],
+    }
+    value = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return subject.encode(), value, [(k, v.encode()) for k, v in headers.items()]
+
+
+def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> LedgerMessage:
+    """Parse a consumed message; raise :class:`EnvelopeError` naming what is wrong."""
+    found = {name: raw.decode("utf-8", "replace") for name, raw in headers or []}
+    missing = [h for h in _REQUIRED if h not in found]
+    if missing:
+        raise EnvelopeError(f"missing header(s): {', '.join(missing)}")
+    if found["ce_specversion"] != SPEC_VERSION or not found["ce_type"].startswith(TYPE_PREFIX):
+        raise EnvelopeError(f"not a ledger CloudEvent: {found['ce_specversion']} {found['ce_type']}")
+    try:
+        body = json.loads(value or b"")
+        message = LedgerMessage(
+            event_id=UUID(found["ce_id"]),
+            event_type=found["ce_type"][len(TYPE_PREFIX) :],
+            group_id=UUID(found["ce_subject"]),
+            position=int(found["ledger_position"]),
+            event_hash=found["ledger_event_hash"],
+            previous_hash=found["ledger_previous_hash"],
+            time=found["ce_time"],
+            body=body,
+        )
+    except (ValueError, TypeError) as error:
+        raise EnvelopeError(f"malformed ledger message: {error}") from None
+    if key is not None and key.decode() != str(message.group_id):
+        raise EnvelopeError(f"key {key!r} is not the subject {message.group_id}")
+    return message
+
+
+_REQUIRED = (
+    "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time",
+    "ledger_position", "ledger_event_hash", "ledger_previous_hash",
+)  # fmt: skip

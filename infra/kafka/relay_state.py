@@ -1,0 +1,72 @@
+"""How far the relay got: stored in the ledger database, written only after the
+broker acknowledged. Besides the ledger position it keeps, per partition, the offset
+and position of the last acknowledged message, so a broker that lost data can be
+detected by reading that one message back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Column, Engine, Integer, String, Table, delete, select
+
+from infra.db import metadata
+
+relay_state = Table(
+    "relay_state",
+    metadata,
+    Column("topic", String(249), primary_key=True),
+    Column("cluster_id", String(128), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+relay_partitions = Table(
+    "relay_partitions",
+    metadata,
+    Column("topic", String(249), primary_key=True),
+    Column("partition", Integer, primary_key=True),
+    Column("last_offset", Integer, nullable=False),
+    Column("last_position", Integer, nullable=False),
+)
+
+
+@dataclass
+class RelayProgress:
+    cluster_id: str = ""
+    position: int = 0
+    partitions: dict[int, tuple[int, int]] = field(default_factory=dict)  # partition -> (offset, position)
+
+
+class RelayStateStore:
+    def __init__(self, engine: Engine, topic: str) -> None:
+        self.engine, self.topic = engine, topic
+
+    def load(self) -> RelayProgress:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(relay_state).where(relay_state.c.topic == self.topic)).first()
+            parts = connection.execute(
+                select(relay_partitions).where(relay_partitions.c.topic == self.topic)
+            ).all()
+        if row is None:
+            return RelayProgress()
+        return RelayProgress(
+            cluster_id=row.cluster_id,
+            position=row.position,
+            partitions={p.partition: (p.last_offset, p.last_position) for p in parts},
+        )
+
+    def save(self, progress: RelayProgress) -> None:
+        """Replace the stored progress in one transaction."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(relay_state).where(relay_state.c.topic == self.topic))
+            connection.execute(delete(relay_partitions).where(relay_partitions.c.topic == self.topic))
+            connection.execute(
+                relay_state.insert().values(
+                    topic=self.topic, cluster_id=progress.cluster_id, position=progress.position
+                )
+            )
+            rows = [
+                {"topic": self.topic, "partition": p, "last_offset": o, "last_position": pos}
+                for p, (o, pos) in progress.partitions.items()
+            ]
+            if rows:
+                connection.execute(relay_partitions.insert(), rows)

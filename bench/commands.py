@@ -28,6 +28,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from time import perf_counter
 from typing import Any
 
 from eventsourcing.application import Application
@@ -38,6 +39,8 @@ from rich.table import Table
 import domain.events.base as event_base
 from domain import commands as c
 from domain.actors import Actor
+from domain.aggregates.base import LedgerAggregate
+from domain.aggregates.group import Group
 from domain.events.base import LedgerEvent
 from domain.ids import group_id
 from domain.policy.base import PolicyPack
@@ -83,15 +86,15 @@ def scripts(label: str, groups: int) -> list[Step]:
     return steps
 
 
-def run_ledger(app: LedgerApplication, steps: list[Step]) -> tuple[int, float]:
-    """Run the commands; return (events recorded, seconds)."""
+def run_ledger(app: LedgerApplication, steps: list[Step]) -> tuple[int, int, float]:
+    """Run the commands (each must be accepted); return (commands, events, seconds)."""
     events = 0
     with stopwatch() as elapsed:
         for handler, command in steps:
             events += len(handler(app, command).events)
     if events != len(steps):
         raise AssertionError(f"expected {len(steps)} events, the ledger recorded {events}")
-    return events, elapsed()
+    return len(steps), events, elapsed()
 
 
 # -- raw baseline ------------------------------------------------------------------
@@ -117,12 +120,13 @@ def raw_events(shape: list[tuple[str, bytes]], groups: int) -> list[StoredEvent]
     return stored
 
 
-def run_raw(raw: Application, stored: list[StoredEvent]) -> tuple[int, float]:
+def run_raw(raw: Application, stored: list[StoredEvent]) -> tuple[int, int, float]:
+    """Append one event per transaction, like one command; return (appends, events, seconds)."""
     insert = raw.recorder.insert_events
     with stopwatch() as elapsed:
         for one in stored:
-            insert([one])  # one event per transaction, like one command
-    return len(stored), elapsed()
+            insert([one])
+    return len(stored), len(stored), elapsed()
 
 
 # -- the benchmark -----------------------------------------------------------------
@@ -140,15 +144,18 @@ def run(ctx: Context) -> list[Result]:
         assert len(shape) == COMMANDS_PER_GROUP, shape
         run_raw(raw, raw_events(shape, warmup))
 
-        commands, raw_rates = Samples(), Samples()
+        commands, events, raw_rates = Samples(), Samples(), Samples()
         for rep in range(1, ctx.repetitions + 1):
             steps, stored = scripts(f"r{rep}", groups), raw_events(shape, groups)
             order = ("ledger", "raw") if rep % 2 else ("raw", "ledger")
             for path in order:
                 if path == "ledger":
-                    rate = commands.add(*run_ledger(app, steps))
+                    count, recorded, seconds = run_ledger(app, steps)
+                    rate = commands.add(count, seconds)
+                    events.add(recorded, seconds)
                 else:
-                    raw_rate = raw_rates.add(*run_raw(raw, stored))
+                    _, appended, seconds = run_raw(raw, stored)
+                    raw_rate = raw_rates.add(appended, seconds)
             ctx.log(
                 f"{NAME} rep {rep}/{ctx.repetitions}: ledger {rate:,.0f} commands/s, "
                 f"raw append {raw_rate:,.0f} events/s ({len(steps):,} commands, {len(stored):,} events)"
@@ -159,14 +166,13 @@ def run(ctx: Context) -> list[Result]:
         raw.close()
         ledger.close()
 
-    events_per_command = 1.0  # every command of the script records exactly one event
     return [
         Result(
             benchmark=NAME,
             database=ctx.target.database,
             measured={
                 "commands/s": commands.median,
-                "events/s": commands.median * events_per_command,
+                "events/s": events.median,
             },
             compared="events/s",
             baseline_label="raw append events/s",
@@ -184,15 +190,13 @@ def run(ctx: Context) -> list[Result]:
 
 
 class Splits:
-    """Accumulated perf_counter time per bucket, by wrapping the functions on the path."""
+    """Accumulated perf_counter time per timer, by wrapping the functions on the path."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
 
-    def wrap(self, bucket: str, function: Callable) -> Callable:
-        from time import perf_counter
-
+    def wrap(self, timer: str, function: Callable) -> Callable:
         seconds, calls = self.seconds, self.calls
 
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -200,39 +204,64 @@ class Splits:
             try:
                 return function(*args, **kwargs)
             finally:
-                seconds[bucket] += perf_counter() - start
-                calls[bucket] += 1
+                seconds[timer] += perf_counter() - start
+                calls[timer] += 1
 
         return timed
 
 
 @contextmanager
 def instrumented(app: LedgerApplication, splits: Splits) -> Iterator[None]:
-    """Time the stages of the ledger path (instance and class attributes, restored after)."""
-    patches: list[tuple[Any, str, Any]] = [
-        (app.recorder, "select_events", "store read (existence check + load)"),
-        (app.recorder, "insert_events", "store write (insert + commit)"),
-        (app.mapper, "to_domain_event", "mapper: stored -> pydantic (validate)"),
-        (app.mapper, "to_stored_event", "mapper: pydantic -> stored (dump + json)"),
-        (app.repository, "get", "_load"),
-        (PolicyPack, "enforce", "rule checks (policy pack)"),
-        (LedgerEvent, "hash_record", "hash chain (record + sha256)"),
-        (event_base, "record_hash", "hash chain (record + sha256)"),
+    """Time the stages of the ledger path: instance and class attributes are wrapped for
+    the duration and restored after (product code is not changed)."""
+    patches: list[tuple[Any, str, str]] = [
+        (app.recorder, "select_events", "read"),
+        (app.recorder, "insert_events", "write"),
+        (app.mapper, "to_domain_event", "decode"),
+        (app.mapper, "to_stored_event", "encode"),
+        (app.repository, "get", "load"),
+        (app, "_exists", "exists"),
+        (app, "save", "save"),
+        (PolicyPack, "enforce", "rules"),
+        (LedgerAggregate, "trigger_event", "construct"),
+        (Group, "_create", "construct"),
+        (LedgerEvent, "hash_record", "hash"),
+        (event_base, "record_hash", "hash"),
     ]
     saved = []
-    for owner, attribute, bucket in patches:
+    for owner, attribute, timer in patches:
         original = getattr(owner, attribute)
-        had_own = attribute in vars(owner)
-        saved.append((owner, attribute, original if had_own else None, had_own))
-        setattr(owner, attribute, splits.wrap(bucket, original))
+        own = vars(owner).get(attribute)  # None: inherited or bound, delete to restore
+        saved.append((owner, attribute, own))
+        setattr(owner, attribute, splits.wrap(timer, original))
     try:
         yield
     finally:
-        for owner, attribute, original, had_own in reversed(saved):
-            if had_own:
-                setattr(owner, attribute, original)
+        for owner, attribute, own in reversed(saved):
+            if own is not None:
+                setattr(owner, attribute, own)
             else:
                 delattr(owner, attribute)
+
+
+def stages(splits: Splits, total: float) -> dict[str, float]:
+    """Disjoint stages (seconds) from the nested timers."""
+    s = splits.seconds
+    read_in_load = s["read"] - s["exists"]
+    out = {
+        "store write: insert + commit (1 transaction)": s["write"],
+        "store read: load the group's events": read_in_load,
+        "store read: existence check in request_group": s["exists"],
+        "mapper decode: JSON -> pydantic event (replay)": s["decode"],
+        "replay: mutators + es Protocol isinstance assert": s["load"] - read_in_load - s["decode"],
+        "rule checks (policy pack)": s["rules"],
+        "new event: pydantic validation + apply": s["construct"] - s["hash"],
+        "hash chain: hash_record + sha256": s["hash"],
+        "mapper encode: pydantic -> JSON": s["encode"],
+        "es save bookkeeping (ProcessingEvent, notify)": s["save"] - s["encode"] - s["write"],
+    }
+    out["other: dispatch, clock, Receipt, timers"] = total - sum(out.values())
+    return {name: max(0.0, seconds) for name, seconds in out.items()}
 
 
 class PlainGroup(Aggregate):
@@ -252,9 +281,9 @@ class PlainBaseline(Application):
     name = "BenchPlain"
 
 
-def run_plain(app: PlainBaseline, label: str, groups: int) -> tuple[int, float]:
+def run_plain(app: PlainBaseline, label: str, groups: int) -> tuple[int, int, float]:
     """Read-modify-write without the ledger: create, then get + change + save four times."""
-    note = "x" * 200  # hashes and common ledger fields take about this much per event
+    note = "x" * 200  # the hashes and common ledger fields take about this much per event
     events = 0
     with stopwatch() as elapsed:
         for i in range(groups):
@@ -265,7 +294,7 @@ def run_plain(app: PlainBaseline, label: str, groups: int) -> tuple[int, float]:
                 group.change("m-a", "CERN-AG §7", None, f"a-{step}", note)
                 app.save(group)
             events += COMMANDS_PER_GROUP
-    return events, elapsed()
+    return events, events, elapsed()
 
 
 class NoExistenceCheck(LedgerApplication):
@@ -274,6 +303,32 @@ class NoExistenceCheck(LedgerApplication):
 
     def _exists(self, slug: str) -> bool:
         return False
+
+
+def protocol_check_us(app: LedgerApplication) -> float:
+    """µs per ``isinstance(event, CanMutateProtocol)``, the assert eventsourcing's
+    ``project_aggregate`` runs for every replayed event (a runtime-checkable Protocol)."""
+    from eventsourcing.domain import CanMutateProtocol
+
+    events = app.group_events("bench-warm-00000")
+    rounds = 2000
+    with stopwatch() as elapsed:
+        for _ in range(rounds):
+            for one in events:
+                assert isinstance(one, CanMutateProtocol)
+    return elapsed() / (rounds * len(events)) * 1e6
+
+
+def long_group_cost(app: LedgerApplication, label: str, length: int, probes: int) -> float:
+    """µs per command on a group that already has ``length`` events (joins)."""
+    steps = group_script(f"bench-{label}")
+    slug = steps[0][1].group
+    run_ledger(app, steps[:3])  # request, appoint, approve
+    joins = [(LedgerApplication.join_group, c.JoinGroup(actor=Actor(id=f"a-{i}", role="member"), group=slug))
+             for i in range(length + probes)]  # fmt: skip
+    run_ledger(app, joins[: max(0, length - 3)])
+    commands, _, seconds = run_ledger(app, joins[max(0, length - 3) : max(0, length - 3) + probes])
+    return seconds / commands * 1e6
 
 
 def profile(ctx: Context, ledger: Ledger, raw: Application, shape: list, groups: int) -> None:
@@ -285,28 +340,26 @@ def profile(ctx: Context, ledger: Ledger, raw: Application, shape: list, groups:
     splits = Splits()
     steps = scripts("split", groups)
     with instrumented(app, splits):
-        _, total = run_ledger(app, steps)
-    per = 1e6 / len(steps)
-    load = splits.seconds.pop("_load")
-    splits.calls.pop("_load")
-    read = splits.seconds["store read (existence check + load)"]
-    decode = splits.seconds["mapper: stored -> pydantic (validate)"]
-    splits.seconds["aggregate replay (mutators, protocol isinstance)"] = max(0.0, load - read - decode)
-    rest = total - sum(splits.seconds.values())
-    splits.seconds["other (event construction, es save bookkeeping)"] = max(0.0, rest)
-    table = Table(title=f"{NAME} on {db}: where a command's time goes ({len(steps):,} commands, one run)")
+        commands, _, total = run_ledger(app, steps)
+    per = 1e6 / commands
+    table = Table(title=f"{NAME} on {db}: where a command's time goes ({commands:,} commands, one run)")
     table.add_column("stage")
     table.add_column("µs/command", justify="right")
     table.add_column("share", justify="right")
-    table.add_column("calls/command", justify="right")
-    for bucket, seconds in sorted(splits.seconds.items(), key=lambda kv: -kv[1]):
-        calls = splits.calls.get(bucket)
-        table.add_row(
-            bucket, f"{seconds * per:,.0f}", f"{seconds / total:.0%}",
-            f"{calls / len(steps):.2f}" if calls else "",
-        )  # fmt: skip
-    table.add_row("total", f"{total * per:,.0f}", "100%", "", style="bold")
+    for stage, seconds in sorted(stages(splits, total).items(), key=lambda kv: -kv[1]):
+        table.add_row(stage, f"{seconds * per:,.0f}", f"{seconds / total:.0%}")
+    table.add_row("total (ledger command)", f"{total * per:,.0f}", "100%", style="bold")
+    stored = raw_events(shape, groups)
+    count, _, raw_seconds = run_raw(raw, stored)
+    table.add_row("raw append of one event, same run (for scale)", f"{raw_seconds / count * 1e6:,.0f}", "")
     console.print(table)
+    replayed = splits.calls["decode"] / commands
+    check = protocol_check_us(app)
+    console.print(
+        f"  events replayed per command: {replayed:.1f}; eventsourcing's "
+        f"`assert isinstance(event, CanMutateProtocol)` costs {check:.1f} µs per replayed event "
+        f"(~{check * replayed:.0f} µs/command here; gone under `python -O`)"
+    )
 
     # 2. cProfile, top 10 by cumulative and by own time.
     profiler = cProfile.Profile()
@@ -320,43 +373,53 @@ def profile(ctx: Context, ledger: Ledger, raw: Application, shape: list, groups:
         lines = out.getvalue().strip().splitlines()
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
         console.print(f"[bold]cProfile on {db}, top 10 by {order}[/bold] ({len(steps):,} commands)")
-        console.print("\n".join(lines[start:]), markup=False, highlight=False)
+        console.print("\n".join(lines[start:]), markup=False, highlight=False, soft_wrap=True)
 
-    # 3. What-ifs, each the median of the repetitions, against the raw append again.
+    # 3. What-ifs (bench-only subclasses and env; nothing changed in product code).
     groups = max(20, groups // 2)
-    what_ifs: dict[str, Samples] = defaultdict(Samples)
-    variants = {
-        "ledger as is": lambda label: run_ledger(app, scripts(label, groups)),
-        "ledger, no existence check in request_group": None,
-        "ledger + aggregate cache (AGGREGATE_CACHE_MAXSIZE)": None,
-        "plain es Aggregate: get + change + save": None,
-        "raw append": lambda label: run_raw(raw, raw_events(shape, groups)),
-    }
     env = ctx.target.event_store_env()
     no_check = NoExistenceCheck(env=env, clock=system_clock)
     cached = LedgerApplication(env=env | {"AGGREGATE_CACHE_MAXSIZE": "100000"}, clock=system_clock)
+    cached_no_ff = LedgerApplication(
+        env=env | {"AGGREGATE_CACHE_MAXSIZE": "100000", "AGGREGATE_CACHE_FASTFORWARD": "n"},
+        clock=system_clock,
+    )
     plain = PlainBaseline(env=env)
+    variants: dict[str, Callable[[str], tuple[int, int, float]]] = {
+        "ledger as is": lambda label: run_ledger(app, scripts(label, groups)),
+        "ledger, request_group without existence check": lambda label: run_ledger(no_check, scripts(label, groups)),
+        "ledger + aggregate cache (fast-forward: still 1 read)": lambda label: run_ledger(cached, scripts(label, groups)),
+        "ledger + aggregate cache, no fast-forward (1 writer only)": lambda label: run_ledger(cached_no_ff, scripts(label, groups)),
+        "plain es Aggregate: get + change + save, no ledger": lambda label: run_plain(plain, label, groups),
+        "raw append (the baseline)": lambda label: run_raw(raw, raw_events(shape, groups)),
+    }  # fmt: skip
+    what_ifs: dict[str, Samples] = defaultdict(Samples)
     try:
-        variants["ledger, no existence check in request_group"] = lambda label: run_ledger(
-            no_check, scripts(label, groups)
-        )
-        variants["ledger + aggregate cache (AGGREGATE_CACHE_MAXSIZE)"] = lambda label: run_ledger(
-            cached, scripts(label, groups)
-        )
-        variants["plain es Aggregate: get + change + save"] = lambda label: run_plain(plain, label, groups)
         run_plain(plain, "warm", max(10, groups // 10))
         for rep in range(ctx.repetitions):
             for index, (variant, measure) in enumerate(variants.items()):
-                what_ifs[variant].add(*measure(f"w{index}r{rep}"))
+                _, events, seconds = measure(f"w{index}r{rep}")
+                what_ifs[variant].add(events, seconds)
+        long = {
+            length: (long_group_cost(app, f"long{length}", length, 20),
+                     long_group_cost(cached, f"longc{length}", length, 20))
+            for length in (5, 100, 300)
+        }  # fmt: skip
     finally:
-        plain.close()
-        cached.close()
-        no_check.close()
-    baseline = what_ifs["raw append"].median
-    table = Table(title=f"{NAME} on {db}: what-ifs (events/s, median of {ctx.repetitions}; nothing changed in product code)")
+        for extra in (plain, cached_no_ff, cached, no_check):
+            extra.close()
+    baseline = what_ifs["raw append (the baseline)"].median
+    table = Table(title=f"{NAME} on {db}: what-ifs ({groups} groups, events/s, median of {ctx.repetitions})")
     table.add_column("variant")
     table.add_column("events/s", justify="right")
     table.add_column("vs raw append", justify="right")
     for variant, samples in what_ifs.items():
         table.add_row(variant, f"{samples.median:,.0f}", f"{samples.median / baseline:.2f}")
+    console.print(table)
+    table = Table(title=f"{NAME} on {db}: one join on a group that already has N events (µs/command)")
+    table.add_column("N events", justify="right")
+    table.add_column("ledger as is", justify="right")
+    table.add_column("+ aggregate cache", justify="right")
+    for length, (as_is, with_cache) in long.items():
+        table.add_row(str(length), f"{as_is:,.0f}", f"{with_cache:,.0f}")
     console.print(table)

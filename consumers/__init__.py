@@ -1,0 +1,1 @@
+"""Kafka consumer loops: thin — decode, call the projection, record the position."""

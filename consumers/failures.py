@@ -1,0 +1,42 @@
+"""What happens to a message the projector cannot apply: stop, or park it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Connection
+
+from projections.changes import Upsert
+from projections.writer import apply_changes
+
+log = logging.getLogger("oar.projector")
+
+
+class ProjectorStopped(Exception):
+    """A message could not be decoded or applied; nothing after it was applied."""
+
+    @classmethod
+    def on(cls, record: Any, problem: Exception) -> ProjectorStopped:
+        event_id = dict(record.headers or []).get("ce_id", b"?").decode(errors="replace")
+        return cls(
+            f"cannot apply {record.topic} partition {record.partition} offset {record.offset} "
+            f"(event {event_id}): {problem}"
+        )
+
+    @classmethod
+    def stale(cls, record: Any, message: Any) -> ProjectorStopped:
+        return cls.on(record, RuntimeError(f"group {message.group_id} is stale: an earlier event was parked"))
+
+
+def park(connection: Connection, producer: Any, topic: str, record: Any, problem: Exception) -> None:
+    """Send the raw message to the dead-letter topic and mark its group stale."""
+    headers = list(record.headers or []) + [
+        ("dlq_error", str(problem)[:1000].encode()),
+        ("dlq_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+    ]
+    producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=30)
+    group_id = (record.key or b"unknown").decode(errors="replace")
+    apply_changes(connection, [Upsert("stale_groups", {"group_id": group_id},
+                                      {"position": record.offset, "reason": str(problem)[:1000]})])  # fmt: skip
+    log.error("parked %s/%s/%s on %s: %s", record.topic, record.partition, record.offset, topic, problem)

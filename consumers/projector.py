@@ -1,0 +1,136 @@
+"""The projector: consumes the ledger topic and applies each event to the read models.
+
+Each poll's records of one partition are applied with the partition's next offset
+in ONE transaction, so a crash never half-applies a batch; on restart it seeks to
+the offsets stored beside the rows. A message that cannot be decoded or applied
+stops the projector with its coordinates, or (if a dead-letter topic is set) is
+parked there and its group marked stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from sqlalchemy import Engine, select
+
+from consumers.failures import ProjectorStopped, park
+from infra.kafka.envelope import decode
+from projections.tables import stale_groups
+from projections.writer import apply_event, record_offset, stored_offsets
+
+log = logging.getLogger("oar.projector")
+Progress = Callable[[int, int], None]  # (applied so far, total known)
+
+
+@dataclass
+class ProjectorConfig:
+    topic: str
+    client: dict[str, Any]
+    group_id: str | None = None  # None: assign every partition (one projector, or replay)
+    dead_letter_topic: str | None = None
+    consumer_options: dict[str, Any] | None = None
+
+
+class Projector:
+    def __init__(self, engine: Engine, config: ProjectorConfig) -> None:
+        self.engine, self.config = engine, config
+        self.consumer = KafkaConsumer(**config.client, group_id=config.group_id, enable_auto_commit=False,
+                                      auto_offset_reset="earliest", **(config.consumer_options or {}))  # fmt: skip
+        self._dead_letters: KafkaProducer | None = None
+        self.applied = 0
+
+    def run(self, stop: threading.Event, once: bool = False, progress: Progress | None = None) -> int:
+        """Apply messages until ``stop`` is set (or, with ``once``, until caught up)."""
+        self._attach()
+        while not stop.is_set():
+            batches = self.consumer.poll(timeout_ms=500, max_records=1000)
+            for tp, records in batches.items():
+                self._apply(tp, records)
+            if progress:
+                progress(self.applied, self._total_known())
+            if once and not batches and self._caught_up():
+                break
+        return self.applied
+
+    def close(self) -> None:
+        self.consumer.close()
+        if self._dead_letters is not None:
+            self._dead_letters.close()
+
+    def _attach(self) -> None:
+        if self.config.group_id is None:
+            partitions = self.consumer.partitions_for_topic(self.config.topic) or set()
+            self.consumer.assign([TopicPartition(self.config.topic, p) for p in sorted(partitions)])
+            self._seek(self.consumer.assignment())
+        else:
+            self.consumer.subscribe([self.config.topic], listener=_SeekOnAssign(self))
+
+    def _seek(self, partitions: Any) -> None:
+        with self.engine.connect() as connection:
+            offsets = stored_offsets(connection, self.config.topic)
+        for tp in partitions:
+            if tp.partition in offsets:
+                self.consumer.seek(tp, offsets[tp.partition])
+            else:
+                self.consumer.seek_to_beginning(tp)
+
+    def _apply(self, tp: TopicPartition, records: list[Any]) -> None:
+        try:
+            with self.engine.begin() as connection:
+                self.applied += sum(self._apply_one(connection, r) for r in records)
+                record_offset(connection, tp.topic, tp.partition, records[-1].offset + 1)
+        except ProjectorStopped:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the bad record, one transaction each
+            for record in records:
+                with self.engine.begin() as connection:
+                    self._apply_isolated(connection, tp, record)
+
+    def _apply_one(self, connection: Any, record: Any) -> int:
+        message = decode(record.key, record.value, record.headers)
+        if connection.execute(select(stale_groups.c.group_id).where(
+                stale_groups.c.group_id == str(message.group_id))).first():  # fmt: skip
+            raise ProjectorStopped.stale(record, message)
+        return int(apply_event(connection, message.event(), message.position))
+
+    def _apply_isolated(self, connection: Any, tp: TopicPartition, record: Any) -> None:
+        try:
+            with connection.begin_nested():
+                self.applied += self._apply_one(connection, record)
+        except Exception as problem:  # noqa: BLE001 - stop or park, never skip silently
+            if self.config.dead_letter_topic is None:
+                raise ProjectorStopped.on(record, problem) from problem
+            park(connection, self._dead_letter_producer(), self.config.dead_letter_topic, record, problem)
+        record_offset(connection, tp.topic, tp.partition, record.offset + 1)
+
+    def _dead_letter_producer(self) -> KafkaProducer:
+        if self._dead_letters is None:
+            self._dead_letters = KafkaProducer(**self.config.client, acks="all", enable_idempotence=True)
+        return self._dead_letters
+
+    def _caught_up(self) -> bool:
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)  # from fetch responses, not ListOffsets
+            if highwater is not None and self.consumer.position(tp) < highwater:
+                return False
+        return bool(self.consumer.assignment())
+
+    def _total_known(self) -> int:
+        return sum(self.consumer.highwater(tp) or 0 for tp in self.consumer.assignment())
+
+
+class _SeekOnAssign(ConsumerRebalanceListener):
+    def __init__(self, projector: Projector) -> None:
+        self.projector = projector
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.projector._seek(assigned)
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        pass  # offsets live in the database, committed with the rows

@@ -1,0 +1,55 @@
+"""``oar-ledger demo`` from a fresh var dir (SQLite) or a fresh schema (PostgreSQL):
+exits 0, prints the summary tables, and can run again on the same ledger."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from infra.demo.summary import DESIGN_RULES
+
+pytestmark = pytest.mark.e2e
+
+DEMO_GROUPS = 7  # csc-school, higgs-hunters, cms-alumni, bay-area, openlab, fusion-fans, lse-geneva
+
+
+def coverage_rows(stdout: str) -> dict[str, list[int]]:
+    """The "DESIGN.md rules exercised" table: clause -> [accepted, refused, flagged]."""
+    section = stdout.split("DESIGN.md rules exercised", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in re.split(r"[│|]", line) if cell.strip()]
+        if len(cells) == 5 and cells[2].isdigit():
+            rows[cells[0]] = [int(n) for n in cells[2:]]
+    return rows
+
+
+def test_demo_runs_twice_and_prints_the_summary(cli):
+    first = cli("demo", timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    out = first.stdout
+    for title in ("Groups of this demo run", "Refused attempts (nothing recorded)", "Compliance flags on",
+                  "DESIGN.md rules exercised"):  # fmt: skip
+        assert title in out
+    for clause in ("§7", "§9", "§26", "§32", "Annex 1"):
+        assert clause in out
+    assert re.search(r"\d+ commands recorded, \d+ refused, \d+ compliance flags\.", out)
+
+    rows = coverage_rows(out)
+    assert set(rows) == {token for token, _ in DESIGN_RULES}
+    assert [token for token, counts in rows.items() if not any(counts)] == []
+
+    groups = cli.json("groups", "--json")
+    assert len(groups) == DEMO_GROUPS
+    suffixes = {g["group"].rsplit("-", 1)[1] for g in groups}
+    assert len(suffixes) == 1
+
+    second = cli("demo", timeout=300)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "DESIGN.md rules exercised" in second.stdout
+    again = cli.json("groups", "--json")
+    assert len(again) == 2 * DEMO_GROUPS
+    assert again[:DEMO_GROUPS] == groups  # the first run's groups are untouched
+    assert len({g["group"].rsplit("-", 1)[1] for g in again}) == 2
+    assert cli.json("refusals", "--json"), "the demo's refusals are logged"

@@ -15,10 +15,11 @@ import time
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bench import BENCHMARKS
-from bench.harness import REPETITIONS, TARGETS, Context, Result, postgres_url
+from bench.harness import REPETITIONS, TARGETS, Context, Result, TargetUnavailable, postgres_url
 
 DATABASES = {"sqlite": ("sqlite",), "postgres": ("postgres",), "both": ("sqlite", "postgres")}
 
@@ -70,9 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     results += run(ctx)
                     ctx.log(f"{name} took {time.perf_counter() - t0:.1f} s")
+            except TargetUnavailable as error:
+                console.print(f"[red]{escape(str(error))}[/red]")
+                failures.append((name, database, f"not run: {error}"))
             except Exception as error:  # a crash is reported, then the next benchmark runs
                 console.print_exception(max_frames=8)
-                failures.append((name, database, f"{type(error).__name__}: {error}"))
+                first_line = (str(error).strip().splitlines() or [""])[0][:160]
+                failures.append((name, database, f"crashed: {type(error).__name__}: {first_line}"))
     console.print(summary(results, failures, args))
     console.print(f"[dim]total {time.perf_counter() - started:.1f} s[/dim]")
     return 1 if failures else 0
@@ -97,8 +102,8 @@ def summary(results: list[Result], failures: list[tuple[str, str, str]], args: a
             f"{r.ratio:.2f}", f"≥ {r.goal:.2f}" if r.goal is not None else "-", verdict[r.meets_goal],
         )  # fmt: skip
     for name, database, error in failures:
-        table.add_row(name, database, f"[red]crashed: {error}[/red]", "", "", "", "[red]error[/red]")
-    table.caption = "\n".join(f"{r.benchmark} on {r.database}: {r.detail}" for r in results if r.detail)
+        table.add_row(name, database, f"[red]{escape(error)}[/red]", "", "", "", "[red]error[/red]")
+    table.caption = "\n".join(escape(f"{r.benchmark} on {r.database}: {r.detail}") for r in results if r.detail)
     table.caption_justify = "left"
     return table
 

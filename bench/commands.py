@@ -15,8 +15,9 @@ JSON states taken from a ledger group of the warm-up), the same shape (five
 aggregates' worth of versions 1..5), one ``recorder.insert_events`` per event, i.e.
 one transaction per event, on the same database, in tables of its own.
 
-Both paths run ``REPETITIONS`` times after a warm-up, alternating which goes first;
-the median is reported.
+Both paths run ``REPETITIONS`` times after a warm-up; within a repetition they
+alternate every ``BLOCK_GROUPS`` groups, so both see the same moments of a shared,
+noisy machine (fsync latency varies a lot on the VM disk). Medians are reported.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ from infra.bootstrap import Ledger, build_ledger
 from infra.clock import system_clock
 from infra.store.application import LedgerApplication
 
-from bench.harness import Context, Result, Samples, stopwatch
+from bench.harness import Context, Result, Samples, interleaved, stopwatch
 
 NAME = "commands"
 GOAL = 0.8
 GROUPS = 600
 QUICK_GROUPS = 150
+BLOCK_GROUPS = 10
+"""Ledger and raw paths alternate every this many groups (see ``interleaved``)."""
 COMMANDS_PER_GROUP = 5
 
 OAR = Actor(id="oar-officer-1", role="oar")
@@ -84,6 +87,12 @@ def scripts(label: str, groups: int) -> list[Step]:
     for i in range(groups):
         steps += group_script(f"bench-{label}-{i:05d}")
     return steps
+
+
+def block(items: list, index: int) -> list:
+    """Block ``index`` of ``BLOCK_GROUPS`` groups' worth of steps or stored events."""
+    size = BLOCK_GROUPS * COMMANDS_PER_GROUP
+    return items[index * size : (index + 1) * size]
 
 
 def run_ledger(app: LedgerApplication, steps: list[Step]) -> tuple[int, int, float]:
@@ -145,20 +154,25 @@ def run(ctx: Context) -> list[Result]:
         run_raw(raw, raw_events(shape, warmup))
 
         commands, events, raw_rates = Samples(), Samples(), Samples()
+        blocks = -(-groups // BLOCK_GROUPS)
         for rep in range(1, ctx.repetitions + 1):
             steps, stored = scripts(f"r{rep}", groups), raw_events(shape, groups)
-            order = ("ledger", "raw") if rep % 2 else ("raw", "ledger")
-            for path in order:
-                if path == "ledger":
-                    count, recorded, seconds = run_ledger(app, steps)
-                    rate = commands.add(count, seconds)
-                    events.add(recorded, seconds)
-                else:
-                    _, appended, seconds = run_raw(raw, stored)
-                    raw_rate = raw_rates.add(appended, seconds)
+            totals = interleaved(
+                {
+                    "ledger": lambda i: run_ledger(app, block(steps, i)),
+                    "raw": lambda i: run_raw(raw, block(stored, i)),
+                },
+                blocks,
+            )
+            ledger_run, raw_run = totals["ledger"], totals["raw"]
+            rate = commands.add(ledger_run.operations, ledger_run.seconds)
+            events.add(ledger_run.events, ledger_run.seconds)
+            raw_rate = raw_rates.add(raw_run.events, raw_run.seconds)
             ctx.log(
                 f"{NAME} rep {rep}/{ctx.repetitions}: ledger {rate:,.0f} commands/s, "
-                f"raw append {raw_rate:,.0f} events/s ({len(steps):,} commands, {len(stored):,} events)"
+                f"raw append {raw_rate:,.0f} events/s, ratio {events.rates[-1] / raw_rate:.2f} "
+                f"({ledger_run.operations:,} commands, {raw_run.events:,} events, "
+                f"alternating every {BLOCK_GROUPS} groups)"
             )
         if ctx.profile:
             profile(ctx, ledger, raw, shape, groups)
@@ -281,12 +295,12 @@ class PlainBaseline(Application):
     name = "BenchPlain"
 
 
-def run_plain(app: PlainBaseline, label: str, groups: int) -> tuple[int, int, float]:
+def run_plain(app: PlainBaseline, label: str, start: int, groups: int) -> tuple[int, int, float]:
     """Read-modify-write without the ledger: create, then get + change + save four times."""
     note = "x" * 200  # the hashes and common ledger fields take about this much per event
     events = 0
     with stopwatch() as elapsed:
-        for i in range(groups):
+        for i in range(start, start + groups):
             group = PlainGroup(f"bench-{label}-{i:05d}", "Benchmark group", "Measure it", ["m-a"], note)
             app.save(group)
             for step in range(COMMANDS_PER_GROUP - 1):
@@ -375,8 +389,10 @@ def profile(ctx: Context, ledger: Ledger, raw: Application, shape: list, groups:
         console.print(f"[bold]cProfile on {db}, top 10 by {order}[/bold] ({len(steps):,} commands)")
         console.print("\n".join(lines[start:]), markup=False, highlight=False, soft_wrap=True)
 
-    # 3. What-ifs (bench-only subclasses and env; nothing changed in product code).
-    groups = max(20, groups // 2)
+    # 3. What-ifs (bench-only subclasses and env; nothing changed in product code),
+    #    interleaved block by block like the main measurement.
+    groups = max(2 * BLOCK_GROUPS, groups // 2)
+    blocks = -(-groups // BLOCK_GROUPS)
     env = ctx.target.event_store_env()
     no_check = NoExistenceCheck(env=env, clock=system_clock)
     cached = LedgerApplication(env=env | {"AGGREGATE_CACHE_MAXSIZE": "100000"}, clock=system_clock)
@@ -385,24 +401,31 @@ def profile(ctx: Context, ledger: Ledger, raw: Application, shape: list, groups:
         clock=system_clock,
     )
     plain = PlainBaseline(env=env)
-    variants: dict[str, Callable[[str], tuple[int, int, float]]] = {
-        "ledger as is": lambda label: run_ledger(app, scripts(label, groups)),
-        "ledger, request_group without existence check": lambda label: run_ledger(no_check, scripts(label, groups)),
-        "ledger + aggregate cache (fast-forward: still 1 read)": lambda label: run_ledger(cached, scripts(label, groups)),
-        "ledger + aggregate cache, no fast-forward (1 writer only)": lambda label: run_ledger(cached_no_ff, scripts(label, groups)),
-        "plain es Aggregate: get + change + save, no ledger": lambda label: run_plain(plain, label, groups),
-        "raw append (the baseline)": lambda label: run_raw(raw, raw_events(shape, groups)),
-    }  # fmt: skip
+    ledgers = {
+        "ledger as is": app,
+        "ledger, request_group without existence check": no_check,
+        "ledger + aggregate cache (fast-forward: still 1 read)": cached,
+        "ledger + aggregate cache, no fast-forward (1 writer only)": cached_no_ff,
+    }
     what_ifs: dict[str, Samples] = defaultdict(Samples)
     try:
-        run_plain(plain, "warm", max(10, groups // 10))
+        run_plain(plain, "warm", 0, max(10, groups // 10))
         for rep in range(ctx.repetitions):
-            for index, (variant, measure) in enumerate(variants.items()):
-                _, events, seconds = measure(f"w{index}r{rep}")
-                what_ifs[variant].add(events, seconds)
+            inputs = {name: scripts(f"w{index}r{rep}", groups) for index, name in enumerate(ledgers)}
+            stored = raw_events(shape, groups)
+            paths: dict[str, Callable[[int], tuple[int, int, float]]] = {
+                name: (lambda i, a=a, steps=inputs[name]: run_ledger(a, block(steps, i)))
+                for name, a in ledgers.items()
+            }
+            paths["plain es Aggregate: get + change + save, no ledger"] = lambda i, rep=rep: run_plain(
+                plain, f"p{rep}", i * BLOCK_GROUPS, min(BLOCK_GROUPS, groups - i * BLOCK_GROUPS)
+            )
+            paths["raw append (the baseline)"] = lambda i: run_raw(raw, block(stored, i))
+            for name, totals in interleaved(paths, blocks).items():
+                what_ifs[name].add(totals.events, totals.seconds)
         long = {
-            length: (long_group_cost(app, f"long{length}", length, 20),
-                     long_group_cost(cached, f"longc{length}", length, 20))
+            length: (long_group_cost(app, f"long{length}", length, 30),
+                     long_group_cost(cached, f"longc{length}", length, 30))
             for length in (5, 100, 300)
         }  # fmt: skip
     finally:

@@ -61,6 +61,10 @@ def sqlite_target() -> Iterator[Target]:
         yield Target("sqlite", settings)
 
 
+class TargetUnavailable(Exception):
+    """The database to benchmark on cannot be reached (reported without a traceback)."""
+
+
 @contextmanager
 def postgres_target(url: str | None = None) -> Iterator[Target]:
     """A fresh PostgreSQL schema, dropped afterwards (even if the benchmark crashed)."""
@@ -68,8 +72,15 @@ def postgres_target(url: str | None = None) -> Iterator[Target]:
     schema = f"oar_bench_{uuid.uuid4().hex[:12]}"
     engine = create_engine(sqlalchemy_url(url))
     try:
-        with engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        except Exception as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise TargetUnavailable(
+                f"PostgreSQL at {url} is unavailable ({reason}); "
+                "set OAR_BENCH_POSTGRES_URL or use --database sqlite"
+            ) from None
         try:
             yield Target("postgres", Settings(database_url=url, database_schema=schema, _env_file=None))
         finally:
@@ -138,6 +149,33 @@ class Samples:
 
     def spread(self) -> str:
         return f"{min(self.rates):,.0f}-{max(self.rates):,.0f}"
+
+
+Measure = Callable[[int], tuple[int, int, float]]
+"""Runs block ``i`` of one path; returns (operations, events, seconds)."""
+
+
+@dataclass
+class Totals:
+    operations: int = 0
+    events: int = 0
+    seconds: float = 0.0
+
+
+def interleaved(paths: dict[str, Measure], blocks: int) -> dict[str, Totals]:
+    """Run every path block by block, rotating which path goes first, so that all of
+    them sample the same moments of a shared, noisy machine (fsync latency, other
+    processes); return each path's totals."""
+    totals = {name: Totals() for name in paths}
+    names = list(paths)
+    for block in range(blocks):
+        shift = block % len(names)
+        for name in names[shift:] + names[:shift]:
+            operations, events, seconds = paths[name](block)
+            totals[name].operations += operations
+            totals[name].events += events
+            totals[name].seconds += seconds
+    return totals
 
 
 @contextmanager

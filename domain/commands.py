@@ -38,6 +38,9 @@ class GroupCommand(Command):
     group: Slug
 
 
+RESERVED_SLUGS = frozenset({"export"})  # words the CLI reads as subcommands
+
+
 class RequestGroup(GroupCommand):
     name: Text
     group_type: GroupType
@@ -47,6 +50,13 @@ class RequestGroup(GroupCommand):
     membership_criteria: tuple[Text, ...] = ()
     proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
     policy_pack: str = "cern"
+
+    @field_validator("group")
+    @classmethod
+    def _not_reserved(cls, slug: str) -> str:
+        if slug in RESERVED_SLUGS:
+            raise ValueError(f"{slug!r} is reserved")
+        return slug
 
     @field_validator("policy_pack")
     @classmethod

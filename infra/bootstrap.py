@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -105,3 +106,30 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
     )
     ledger.closers.append(relay.close)
     return relay
+
+
+def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
+    """The read-model database (created if missing)."""
+    from projections.tables import read_models
+
+    url = url or settings.projection_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+    read_models.create_all(engine)
+    return engine
+
+
+def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_group: bool = True):
+    """The projector consuming the ledger topic into ``engine``. Without a consumer
+    group it reads every partition itself (one projector, or a replay)."""
+    from consumers.projector import Projector, ProjectorConfig
+    from infra.kafka.config import kafka_client_config
+
+    config = ProjectorConfig(
+        topic=settings.ledger_topic,
+        client=kafka_client_config(settings, bootstrap),
+        group_id=settings.projector_group_id if use_group else None,
+        dead_letter_topic=settings.dead_letter_topic,
+    )
+    return Projector(engine, config)

@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     create_tables: bool = Field(True, description="Create missing tables at start")
     conflict_retries: int = Field(5, ge=1, le=50, description="Reloads on a version conflict")
 
+    projection_database_url: str | None = Field(
+        None, description="Read models; unset = the ledger's PostgreSQL, or var/projections.sqlite"
+    )
+    projector_group_id: str = Field("oar-ledger-projector", description="Kafka consumer group")
+    dead_letter_topic: str | None = Field(
+        None, description="Park undecodable messages here (group marked stale) instead of stopping"
+    )
+    pending_request_days: int = Field(14, ge=0, description="Compliance: requests waiting longer")
+
     kafka_bootstrap_servers: str | None = Field(
         None,
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "OAR_KAFKA_BOOTSTRAP_SERVERS"),
@@ -41,9 +50,31 @@ class Settings(BaseSettings):
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
 
+    # Tamper evidence (infra/evidence): checkpoint signing and schedule.
+    signing_key_path: Path | None = Field(
+        None, description="Ed25519 checkpoint-signing key (PEM); unset = <var_dir>/keys/ledger-signing.key"
+    )
+    signing_key_name: str = Field("oar-ledger", description="Signed-note key name (no spaces or '+')")
+    verifier_key: str | None = Field(
+        None, description="Public verifier key (vkey string or file) for `verify`; unset = from the signing key"
+    )
+    checkpoint_origin: str | None = Field(
+        None, description="Checkpoint origin line; unset = oar-ledger.alumni.cern/<ledger_topic>"
+    )
+    checkpoint_every_events: int = Field(1000, ge=1, description="Checkpoint after this many new events")
+    checkpoint_every_seconds: float = Field(300, gt=0, description="... or after this long with new events")
+
     @property
     def sqlite_path(self) -> Path:
         return self.var_dir / "ledger.sqlite"
+
+    @property
+    def projection_url(self) -> str:
+        if self.projection_database_url:
+            return self.projection_database_url
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'projections.sqlite'}"
 
     @property
     def uses_postgres(self) -> bool:

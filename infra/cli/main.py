@@ -13,7 +13,7 @@ from infra.cli.errors import ExitCode, translate
 from infra.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
 from infra.cli.group_commands import group_app, manager_app
 from infra.cli.member_commands import member_app
-from infra.cli.query_commands import groups, history, refusals, show
+from infra.cli.query_commands import history, refusals, show
 from infra.cli.render import err
 
 
@@ -23,7 +23,8 @@ def create_app() -> typer.Typer:
         help=(
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
-            "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict."
+            "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict, "
+            "6 broker unavailable, 7 integrity problem (data lost or altered)."
         ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
@@ -36,7 +37,7 @@ def create_app() -> typer.Typer:
         ("sponsorship", sponsorship_app),
     ):  # fmt: skip
         app.add_typer(sub, name=name)
-    for query in (show, history, groups, refusals):
+    for query in (show, history, refusals):
         app.command()(query)
     _register_optional(app)
     return app
@@ -44,12 +45,17 @@ def create_app() -> typer.Typer:
 
 def _register_optional(app: typer.Typer) -> None:
     """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from infra.cli import demo_command, kafka_commands
+    from infra.cli import audit_commands, demo_command, kafka_commands, projection_commands
 
     app.command("demo")(demo_command.demo)
     app.command("broker")(kafka_commands.broker)
     app.command("relay")(kafka_commands.relay)
     app.add_typer(kafka_commands.kafka_app, name="kafka")
+    for command in (projection_commands.project, projection_commands.replay, projection_commands.groups,
+                    projection_commands.compliance, projection_commands.pending,
+                    projection_commands.sponsorships, audit_commands.audit):  # fmt: skip
+        app.command()(command)
+    app.add_typer(projection_commands.projections_app, name="projections")
 
 
 def _root(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from infra.cli.context import state
+from infra.cli.errors import CliError
 from infra.cli.options import GroupSlug
 from infra.cli.render import out, print_json, table
 from infra.queries import group_state, history_row
@@ -14,10 +16,31 @@ from infra.queries import group_state, history_row
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def show(ctx: typer.Context, group: GroupSlug, as_json: Json = False) -> None:
-    """Current state of a group, rebuilt from its events, with compliance flags."""
+AsOf = Annotated[str | None, typer.Option("--as-of", help="ISO 8601 moment with offset: the state then.")]
+From = Annotated[str | None, typer.Option("--from", help="ISO 8601 moment with offset: from then on.")]
+To = Annotated[str | None, typer.Option("--to", help="ISO 8601 moment with offset: up to then.")]
+
+
+def moment(value: str | None, option: str) -> datetime | None:
+    """Parse an ISO 8601 moment; an offset is required, since ledger time is UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"invalid {option}: {value!r} is not an ISO 8601 moment") from None
+    if parsed.tzinfo is None:
+        raise CliError(f"invalid {option}: {value!r} needs an offset, e.g. 2025-06-01T00:00+00:00")
+    return parsed
+
+
+def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json = False) -> None:
+    """Current state of a group (or its state --as-of a past moment), rebuilt from
+    its events in the ledger, with the compliance flags of that moment."""
     ledger = state(ctx).ledger
-    view = group_state(ledger.app.group(group), ledger.app.clock())
+    when = moment(as_of, "--as-of")
+    aggregate = ledger.app.group_as_of(group, when) if when else ledger.app.group(group)
+    view = group_state(aggregate, when or ledger.app.clock())
     if as_json or state(ctx).json_output:
         print_json(view)
         return
@@ -36,9 +59,17 @@ def show(ctx: typer.Context, group: GroupSlug, as_json: Json = False) -> None:
         out.print(f"  [yellow]flag[/yellow] {flag.rule} ({flag.clause}): {flag.detail}")
 
 
-def history(ctx: typer.Context, group: GroupSlug, as_json: Json = False) -> None:
-    """Every event of a group in order: time, actor, role, action, reason, clause."""
-    rows = [history_row(event) for event in state(ctx).ledger.app.group_events(group)]
+def history(
+    ctx: typer.Context, group: GroupSlug, since: From = None, until: To = None, as_json: Json = False
+) -> None:
+    """Every event of a group in order: time, actor, role, action, reason, clause
+    (optionally only those --from/--to the given moments)."""
+    start, end = moment(since, "--from"), moment(until, "--to")
+    rows = [
+        history_row(event)
+        for event in state(ctx).ledger.app.group_events(group)
+        if (start is None or event.timestamp >= start) and (end is None or event.timestamp <= end)
+    ]
     if as_json or state(ctx).json_output:
         print_json(rows)
         return
@@ -47,18 +78,6 @@ def history(ctx: typer.Context, group: GroupSlug, as_json: Json = False) -> None
         ["v", "time", "actor", "role", "action", "reason", "clause"],
         [[r["version"], r["time"], r["actor"], r["role"], r["action"], r["reason"], r["clause"]] for r in rows],
     )
-
-
-def groups(ctx: typer.Context, as_json: Json = False) -> None:
-    """Every group in the ledger with its status."""
-    app = state(ctx).ledger.app
-    views = [group_state(app.group(slug), app.clock()) for slug in app.group_slugs()]
-    if as_json or state(ctx).json_output:
-        print_json([{k: v[k] for k in ("group", "name", "status", "visibility", "managers")} | {"members": len(v["members"])} for v in views])
-        return
-    table("Groups", ["group", "name", "status", "visibility", "managers", "members", "flags"],
-          [[v["group"], v["name"], v["status"], v["visibility"], v["managers"], len(v["members"]),
-            len(v["compliance_flags"])] for v in views])  # fmt: skip
 
 
 def refusals(ctx: typer.Context, as_json: Json = False) -> None:

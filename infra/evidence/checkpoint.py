@@ -68,6 +68,16 @@ def _has_control(text: str) -> bool:
     return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
 
 
+def format_time(t: datetime) -> str:
+    """RFC 3339 UTC with a ``Z`` suffix, as written in the note's ``time`` line."""
+    return _format_time(t)
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`format_time` (any RFC 3339 offset accepted)."""
+    return _parse_time(text)
+
+
 def _format_time(t: datetime) -> str:
     t = t.astimezone(UTC)
     fraction = f".{t.microsecond:06d}" if t.microsecond else ""

@@ -19,3 +19,15 @@ class CheckpointFormatError(EvidenceError):
 
 class KeyFileError(EvidenceError):
     """A private-key file cannot be written or read."""
+
+
+class MissingSigningKey(KeyFileError):
+    """No private signing key where the settings say: run ``oar-ledger keys init``."""
+
+
+class TamperError(EvidenceError):
+    """The ledger disagrees with its own hashes: refusing to extend or sign over it."""
+
+
+class NotCovered(EvidenceError):
+    """An event or checkpoint that a proof needs is unknown or not checkpointed yet."""

@@ -168,6 +168,17 @@ class LedgerApplication(Application):
             raise NotFound("group", slug)
         return events
 
+    def group_as_of(self, slug: str, moment: datetime) -> Group:
+        """The group as it stood at ``moment`` (ledger time), rebuilt from its events."""
+        group = None
+        for event in self.group_events(slug):
+            if event.timestamp > moment:
+                break
+            group = event.mutate(group)
+        if group is None:
+            raise NotFound("group", f"{slug} as of {moment.isoformat()} (it was requested later)")
+        return group
+
     def group_slugs(self) -> Iterator[str]:
         """Every group ever requested, in ledger order."""
         topic = get_topic(GroupRequested)

@@ -180,6 +180,7 @@ def run(ctx: Context) -> list[Result]:
         raw.close()
         ledger.close()
 
+    paired = [ledger_rate / raw_rate for ledger_rate, raw_rate in zip(events.rates, raw_rates.rates)]
     return [
         Result(
             benchmark=NAME,
@@ -194,8 +195,11 @@ def run(ctx: Context) -> list[Result]:
             goal=GOAL,
             detail=(
                 f"{groups} groups x {COMMANDS_PER_GROUP} commands, 1 event/transaction, "
-                f"median of {ctx.repetitions} (ledger {commands.spread()}, raw {raw_rates.spread()})"
+                f"median of {ctx.repetitions} (ledger {commands.spread()}, raw {raw_rates.spread()}; "
+                f"ratio = median of per-repetition ratios "
+                f"{', '.join(f'{r:.2f}' for r in paired)})"
             ),
+            paired_ratios=tuple(paired),
         )
     ]
 

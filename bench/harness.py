@@ -122,9 +122,14 @@ class Result:
     goal: float | None = None
     """The issue's goal for ``measured[compared] / baseline`` (None: report only)."""
     detail: str = ""
+    paired_ratios: tuple[float, ...] = ()
+    """Per-repetition ratios of the two paths run interleaved; their median is the ratio
+    (more robust than a ratio of medians taken from different repetitions)."""
 
     @property
     def ratio(self) -> float:
+        if self.paired_ratios:
+            return statistics.median(self.paired_ratios)
         return self.measured[self.compared] / self.baseline if self.baseline else float("nan")
 
     @property

@@ -45,7 +45,7 @@ def create_app() -> typer.Typer:
 
 def _register_optional(app: typer.Typer) -> None:
     """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from infra.cli import audit_commands, demo_command, kafka_commands, projection_commands
+    from infra.cli import admin_commands, audit_commands, demo_command, kafka_commands, projection_commands
 
     app.command("demo")(demo_command.demo)
     app.command("broker")(kafka_commands.broker)
@@ -56,6 +56,8 @@ def _register_optional(app: typer.Typer) -> None:
                     projection_commands.sponsorships, audit_commands.audit):  # fmt: skip
         app.command()(command)
     app.add_typer(projection_commands.projections_app, name="projections")
+    app.add_typer(admin_commands.db_app, name="db")
+    app.add_typer(admin_commands.contracts_app, name="contracts")
 
 
 def _root(

@@ -88,6 +88,7 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
         )
     )  # fmt: skip
     step(app.approve_gathering(c.ApproveGathering(actor=OAR, group=SLUG, gathering=EVENT, reason="relevant, at cost")))
+    clock.set(datetime(2025, 2, 20, 9, 0, tzinfo=UTC))  # listed when it happens, not backdated
     step(app.list_gathering(c.ListGathering(actor=manager("m-1"), group=SLUG, gathering=EVENT, listed_on=date(2025, 2, 20))))
     step(app.propose_speaker(c.ProposeSpeaker(actor=manager("m-3"), group=SLUG, gathering=EVENT, speaker="s-9")))
     step(app.approve_speaker(c.ApproveSpeaker(actor=OAR, group=SLUG, gathering=EVENT, speaker="s-9", reason="known speaker")))

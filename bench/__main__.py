@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def summary(results: list[Result], failures: list[tuple[str, str, str]], args: argparse.Namespace) -> Table:
     size = "quick" if args.quick else "full"
-    table = Table(title=f"Benchmarks ({size} size, median of {max(1, args.repetitions)}, same run, same database)")
+    repetitions = max(1, args.repetitions)
+    table = Table(title=f"Benchmarks ({size} size, median of {repetitions}, same run, same database)")
     table.add_column("benchmark")
     table.add_column("database")
     table.add_column("measured", justify="right")
@@ -93,17 +94,18 @@ def summary(results: list[Result], failures: list[tuple[str, str, str]], args: a
     table.add_column("ratio", justify="right")
     table.add_column("goal", justify="right")
     table.add_column("verdict")
+    verdict = {None: "report only", True: "[green]meets goal[/green]", False: "[yellow]below goal[/yellow]"}
     for r in results:
         measured = "\n".join(f"{rate:,.0f} {unit}" for unit, rate in r.measured.items())
         baseline = f"{r.baseline:,.0f} {r.baseline_label}"
-        verdict = {None: "report only", True: "[green]meets goal[/green]", False: "[yellow]below goal[/yellow]"}
         table.add_row(
             r.benchmark, r.database, measured, baseline,
             f"{r.ratio:.2f}", f"≥ {r.goal:.2f}" if r.goal is not None else "-", verdict[r.meets_goal],
         )  # fmt: skip
     for name, database, error in failures:
         table.add_row(name, database, f"[red]{escape(error)}[/red]", "", "", "", "[red]error[/red]")
-    table.caption = "\n".join(escape(f"{r.benchmark} on {r.database}: {r.detail}") for r in results if r.detail)
+    notes = [escape(f"{r.benchmark} on {r.database}: {r.detail}") for r in results if r.detail]
+    table.caption = "\n".join(notes)
     table.caption_justify = "left"
     return table
 

@@ -90,7 +90,10 @@ def postgres_target(url: str | None = None) -> Iterator[Target]:
         engine.dispose()
 
 
-TARGETS: dict[str, Callable[[], AbstractContextManager[Target]]] = {"sqlite": sqlite_target, "postgres": postgres_target}
+TARGETS: dict[str, Callable[[], AbstractContextManager[Target]]] = {
+    "sqlite": sqlite_target,
+    "postgres": postgres_target,
+}
 
 
 @dataclass

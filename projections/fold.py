@@ -7,6 +7,7 @@ audit-trail row and moves its group's version; the rest depends on the type.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 
 from domain.events import gathering as ge
@@ -30,8 +31,7 @@ def fold(event: LedgerEvent, position: int) -> list[Change]:
         changes += handler(event, str(event.originator_id))
     if isinstance(event, gr.SocialMediaSpaceReported):
         changes.append(_social_media(event, position))
-    if not isinstance(event, gr.GroupRequested):
-        changes.append(Update("groups", _gid(event), _progress(event, position)))
+    changes.append(Update("groups", _gid(event), _progress(event, position)))  # after GroupRequested's Upsert too
     return changes
 
 
@@ -91,7 +91,7 @@ def _gathering_key(e: Any, gid: str) -> dict[str, str]:
 
 def _proposed(e: ge.GatheringProposed, gid: str) -> list[Change]:
     return [Upsert("gatherings", _gathering_key(e, gid), {
-        "title": e.title, "starts_at": e.starts_at, "purpose": e.purpose.value, "status": "proposed",
+        "title": e.title, "starts_at": e.starts_at.astimezone(UTC), "purpose": e.purpose.value, "status": "proposed",
         "fee_per_participant": str(e.fee_per_participant), "cost_per_participant": str(e.cost_per_participant),
         "under_18_audience": e.under_18_audience, "proposed_at": e.timestamp, "unregistered_attendees": [],
     })]  # fmt: skip

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain import commands as c
 from domain.aggregates.base import applies
-from domain.aggregates.sponsorships import Sponsorships
+from domain.aggregates.sponsorships import Sponsorship, Sponsorships
 from domain.errors import AlreadyRecorded, NotFound
 from domain.events import gathering as e
 from domain.values import Attendance, GatheringStatus, Purpose
@@ -35,7 +35,7 @@ class Gathering:
     attendance: dict[str, Attendance] = field(default_factory=dict)
     unregistered_attendees: tuple[str, ...] = ()
     attendance_recorded: bool = False
-    sponsorships: dict = field(default_factory=dict)
+    sponsorships: dict[str, Sponsorship] = field(default_factory=dict)
 
 
 _PROPOSAL_FIELDS = {

@@ -51,6 +51,7 @@ def _register_optional(app: typer.Typer) -> None:
     app.command("broker")(kafka_commands.broker)
     app.command("relay")(kafka_commands.relay)
     app.add_typer(kafka_commands.kafka_app, name="kafka")
+    __import__("infra.cli.evidence_commands", fromlist=["register"]).register(app)
     for command in (projection_commands.project, projection_commands.replay, projection_commands.groups,
                     projection_commands.compliance, projection_commands.pending,
                     projection_commands.sponsorships, audit_commands.audit):  # fmt: skip

@@ -23,7 +23,9 @@ class RelayBusy(Exception):
 @contextmanager
 def relay_lock(settings: Settings, engine: Engine) -> Iterator[None]:
     if settings.uses_postgres:
-        with _advisory_lock(engine, settings.ledger_topic):
+        # Advisory locks are per database, and one database may hold several ledgers.
+        ledger = f"{settings.database_schema or 'public'}:{settings.ledger_topic}"
+        with _advisory_lock(engine, ledger):
             yield
     else:
         with _file_lock(settings):
@@ -31,11 +33,11 @@ def relay_lock(settings: Settings, engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, topic: str) -> Iterator[None]:
-    key = zlib.crc32(f"oar-relay:{topic}".encode())
+def _advisory_lock(engine: Engine, ledger: str) -> Iterator[None]:
+    key = zlib.crc32(f"oar-relay:{ledger}".encode())
     with engine.connect() as connection:
         if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-            raise RelayBusy(f"another relay is publishing to {topic}")
+            raise RelayBusy(f"another relay is publishing the ledger {ledger}")
         try:
             yield
         finally:

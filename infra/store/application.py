@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -20,11 +20,12 @@ from eventsourcing.utils import get_topic
 
 from domain import commands as c
 from domain.aggregates.group import Group
+from domain.aggregates.snapshot import GroupSnapshot
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
 from domain.events.base import LedgerEvent
 from domain.events.group import GroupRequested
 from domain.ids import group_id
-from infra.store.mapper import PydanticMapper
+from infra.store.mapper import PydanticMapper, decode_state
 from infra.store.refusals import Refusal, RefusalLog
 
 C = TypeVar("C", bound=c.GroupCommand)
@@ -48,6 +49,10 @@ class Receipt:
 
 class LedgerApplication(Application):
     name = "OARLedger"
+    # A snapshot every 100 versions keeps loading a long-lived group (for a command
+    # or an as-of query) to one snapshot plus at most 99 events.
+    snapshotting_intervals: ClassVar[dict[type, int]] = {Group: 100}
+    snapshot_class = GroupSnapshot
 
     def __init__(
         self,
@@ -169,15 +174,27 @@ class LedgerApplication(Application):
         return events
 
     def group_as_of(self, slug: str, moment: datetime) -> Group:
-        """The group as it stood at ``moment`` (ledger time), rebuilt from its events."""
-        group = None
-        for event in self.group_events(slug):
-            if event.timestamp > moment:
-                break
-            group = event.mutate(group)
-        if group is None:
+        """The group as it stood at ``moment`` (ledger time), rebuilt from its events
+        (and the nearest snapshot before them)."""
+        version = self._last_version_at(group_id(slug), moment, self.group(slug).version)
+        if version == 0:
             raise NotFound("group", f"{slug} as of {moment.isoformat()} (it was requested later)")
-        return group
+        return self.repository.get(group_id(slug), version=version)
+
+    def _last_version_at(self, aggregate_id: UUID, moment: datetime, latest: int) -> int:
+        """Binary search over versions: ledger time never decreases within a group."""
+        low, high = 0, latest
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._time_of(aggregate_id, middle) <= moment:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _time_of(self, aggregate_id: UUID, version: int) -> datetime:
+        (stored,) = self.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
+        return datetime.fromisoformat(decode_state(stored)["timestamp"])
 
     def group_slugs(self) -> Iterator[str]:
         """Every group ever requested, in ledger order."""
@@ -196,7 +213,7 @@ class LedgerApplication(Application):
     def _change(self, command: C, operation: Operation) -> Receipt:
         for _ in range(self.conflict_retries):
             group = self.group(command.group)
-            at = self.clock()
+            at = max(self.clock(), group.modified_on)  # ledger time never runs backwards in a group
             self._attempt(command, at, lambda: operation(group, command, at))
             try:
                 return self._save(group)

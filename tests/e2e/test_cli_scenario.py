@@ -51,7 +51,7 @@ def test_full_scenario(cli):
 
     # A meetup a few seconds ahead (the CLI runs on the real clock), so that its
     # attendance can be recorded at the end of the scenario.
-    meetup_starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    meetup_starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=10)
     step("GatheringProposed", "event", "propose", G, "quick-meetup", "--title", "Quick meetup",
          "--starts-at", meetup_starts.isoformat(), "--purpose", "community-building",
          "--connection", "CMS alumni meet for coffee", *as_manager("m-1"))  # fmt: skip
@@ -59,13 +59,13 @@ def test_full_scenario(cli):
     step("ParticipantRegistered", "attendance", "register", G, "quick-meetup", "a-1", *as_manager("m-1"))
 
     # A colloquium two months ahead: listing, speaker, sponsorship.
-    today = datetime.now(UTC).date()
     colloquium = (datetime.now(UTC) + timedelta(days=60)).replace(hour=18, minute=0, second=0, microsecond=0)
     step("GatheringProposed", "event", "propose", G, "colloquium", "--title", "Autumn colloquium",
          "--starts-at", colloquium.isoformat(), "--purpose", "scientific",
          "--connection", "CMS results presented to CMS alumni", "--fee", "10", "--cost", "12.50",
          *as_manager("m-1"))  # fmt: skip
     step("GatheringApproved", "event", "approve", G, "colloquium", "--reason", "relevant, fee at cost", *OAR)
+    today = datetime.now(UTC).date()  # after the approval: a listing is never before it
     step("GatheringListed", "event", "list", G, "colloquium", "--listed-on", today.isoformat(), *as_manager("m-1"))
     step("SpeakerProposed", "speaker", "propose", G, "colloquium", "s-9", *as_manager("m-3"))
     step("SpeakerApproved", "speaker", "approve", G, "colloquium", "s-9", "--reason", "known speaker", *OAR)

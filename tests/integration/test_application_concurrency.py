@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 from eventsourcing.persistence import IntegrityError
-from test_application_support import active_group, events_named, member, position, version_of
+from test_application_support import active_group, events_named, member, position, request_group, version_of
 
 from domain import commands as c
 from domain.aggregates.group import Group
-from domain.errors import RuleViolation
+from domain.errors import AlreadyRecorded, RuleViolation
 from infra.bootstrap import build_ledger
 from infra.store.application import ConflictError
 
@@ -189,3 +189,19 @@ def test_retry_sees_the_winners_change_and_refuses(ledger, settings, clock):
         assert len(events_named(events, "MembershipRequested", member_id="a-1")) == 1
     finally:
         victim.close()
+
+
+def test_racing_duplicate_group_requests_end_in_already_recorded(ledger, settings, clock):
+    """Both writers pass the "not yet requested" check; the store's uniqueness decides and
+    the loser gets AlreadyRecorded, not a raw IntegrityError."""
+    other = build_ledger(settings, clock)
+    try:
+        other.app._exists = lambda slug: False  # as if it checked before the first one saved
+        request_group(ledger.app, SLUG, managers=("m-1", "m-2"))
+        before = position(ledger)
+        with pytest.raises(AlreadyRecorded):
+            request_group(other.app, SLUG, managers=("m-5", "m-6"), by="m-5")
+        assert position(ledger) == before
+        assert ledger.app.group(SLUG).managers == {"m-1", "m-2"}
+    finally:
+        other.close()

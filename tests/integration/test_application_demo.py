@@ -1,6 +1,10 @@
 """The demo year through the application, on SQLite and PostgreSQL (wired as in
-``infra/cli/demo_command.py``): it records events, exercises every DESIGN.md rule row,
-and can run twice on the same database."""
+``infra/cli/demo_command.py``, without the broker): it records events, exercises every
+DESIGN.md rule row, and can run twice on the same database.
+
+The CLI takes the compliance flags from the projections (through Kafka); here they are
+computed from the aggregates with the same policy-pack checks (``infra.queries``).
+The full path through the broker is covered by ``tests/e2e/test_cli_demo.py``."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from infra.cli.demo_command import REVIEW_DATE
 from infra.demo.script import DemoRun
 from infra.demo.summary import DESIGN_RULES, print_summary
 from infra.demo.year import run_year
+from infra.queries import compliance_flags
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +26,9 @@ def play_year(ledger, clock, suffix: str) -> tuple[DemoRun, list[list[object]]]:
     run = DemoRun(app=ledger.app, clock=clock, suffix=suffix)
     run_year(run)
     clock.set(REVIEW_DATE)
-    return run, print_summary(run, REVIEW_DATE)
+    groups = recorded_groups(ledger.app, run)
+    flags = [flag for slug in groups for flag in compliance_flags(ledger.app.group(slug), REVIEW_DATE)]
+    return run, print_summary(run, REVIEW_DATE, flags)
 
 
 def recorded_groups(app, run: DemoRun) -> dict[str, list]:

@@ -29,6 +29,7 @@ from test_relay_support import (
 )
 
 from infra.demo.year import run_year
+from infra.kafka.relay_state import RelayStateStore
 
 pytestmark = pytest.mark.integration
 
@@ -119,6 +120,5 @@ def test_relay_killed_at_random_moments_loses_nothing_and_keeps_group_order(
 
 
 def _acknowledged(ledger, settings) -> int:
-    from infra.kafka.relay_state import RelayStateStore
-
+    """The position the relays recorded as acknowledged by the broker."""
     return RelayStateStore(ledger.engine, settings.ledger_topic).load().position

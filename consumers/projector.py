@@ -117,7 +117,7 @@ class Projector:
     def _caught_up(self) -> bool:
         for tp in self.consumer.assignment():
             highwater = self.consumer.highwater(tp)  # from fetch responses, not ListOffsets
-            if highwater is not None and self.consumer.position(tp) < highwater:
+            if highwater is None or self.consumer.position(tp) < highwater:  # None: no fetch answered yet
                 return False
         return bool(self.consumer.assignment())
 

@@ -7,6 +7,7 @@ ledger position) and a summary line per thing checked, skipped ones included.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from kafka.errors import KafkaError
@@ -48,6 +49,9 @@ def verify_ledger(
 def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: Any) -> None:
     settings, topic = ledger.settings, ledger.settings.ledger_topic
     published = RelayStateStore(ledger.engine, topic).load().position
+    if not _accepts_connections(bootstrap):
+        report.checks.append(Check("kafka", "skipped", f"skipped: broker at {bootstrap} unreachable"))
+        return
     try:
         verify_topic(kafka_client_config(settings, bootstrap), topic, ledger.app.recorder, published, report, advance)
     except LookupError as problem:
@@ -58,3 +62,15 @@ def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: An
             report.checks.append(Check("kafka", "skipped", f"skipped: {problem}"))
     except (KafkaError, TimeoutError, OSError) as problem:
         report.checks.append(Check("kafka", "skipped", f"skipped: broker at {bootstrap} unreachable ({problem})"))
+
+
+def _accepts_connections(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Cheap pre-check: a client would spend its whole bootstrap timeout on a refusal."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().split("://")[-1].rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "localhost", int(port or 9092)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False

@@ -31,7 +31,8 @@ def _digest(value: Any) -> bytes:
 
 def read_topic(client: dict[str, Any], topic: str, idle_timeout: float = 15.0) -> Iterator[Any]:
     """Every record of ``topic``, partition by partition in offset order within each poll."""
-    consumer = KafkaConsumer(**client, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = KafkaConsumer(**{"bootstrap_timeout_ms": 5000, **client}, group_id=None,
+                             enable_auto_commit=False, auto_offset_reset="earliest")  # fmt: skip
     try:
         deadline = time.monotonic() + idle_timeout
         while not (ids := consumer.partitions_for_topic(topic)):

@@ -23,7 +23,7 @@ from kafka.errors import KafkaError
 from infra.kafka.config import producer_config
 from infra.kafka.envelope import encode_stored
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
-from infra.kafka.topics import TopicSpec, check_topics
+from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
 
 log = logging.getLogger("oar.relay")
 
@@ -123,7 +123,7 @@ class Relay:
                 if self.drain() == 0:
                     stop.wait(idle_wait)
                 delay = 1.0
-            except KafkaError as outage:
+            except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError
                 waiting = self.pending()
                 log.warning("broker unavailable (%s); %d event(s) waiting; retrying in %.0fs",
                             outage, waiting, delay)  # fmt: skip

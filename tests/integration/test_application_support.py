@@ -6,7 +6,7 @@ support module: pytest puts this folder on ``sys.path`` (no ``__init__.py``).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from domain import commands as c
@@ -101,6 +101,3 @@ def events_named(events: list[LedgerEvent], name: str, **fields: Any) -> list[Le
         if type(event).__name__ == name and all(getattr(event, k) == v for k, v in fields.items())
     ]
 
-
-def later(moment: datetime, **delta: float) -> datetime:
-    return moment + timedelta(**delta)

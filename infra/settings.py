@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     )
     database_schema: str | None = Field(None, description="PostgreSQL schema for every table")
     create_tables: bool = Field(True, description="Create missing tables at start")
-    conflict_retries: int = Field(5, ge=1, le=50, description="Reloads on a version conflict")
+    conflict_retries: int = Field(
+        5, ge=1, le=50, description="Attempts of a command (load, check, save) before a version conflict exits 5"
+    )
 
     projection_database_url: str | None = Field(
         None, description="Read models; unset = the ledger's PostgreSQL, or var/projections.sqlite"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, Text
+
+from projections.sqltypes import UtcDateTime
 
 read_models = MetaData()
 
@@ -20,8 +22,8 @@ groups = Table(
     Column("membership_criteria", JSON, nullable=False),
     Column("termination_requested", Boolean, nullable=False, default=False),
     Column("member_count", Integer, nullable=False, default=0),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
-    Column("last_activity", DateTime(timezone=True), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("last_activity", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),
 )  # fmt: skip
@@ -30,7 +32,7 @@ managers = Table(
     "managers", read_models,
     Column("group_id", String(36), primary_key=True),
     Column("manager_id", String(64), primary_key=True),
-    Column("since", DateTime(timezone=True), nullable=False),
+    Column("since", UtcDateTime(), nullable=False),
 )  # fmt: skip
 
 memberships = Table(
@@ -38,8 +40,8 @@ memberships = Table(
     Column("group_id", String(36), primary_key=True),
     Column("member_id", String(64), primary_key=True),
     Column("status", String(16), nullable=False),  # pending, member, rejected, left
-    Column("requested_at", DateTime(timezone=True)),
-    Column("since", DateTime(timezone=True), nullable=False),
+    Column("requested_at", UtcDateTime()),
+    Column("since", UtcDateTime(), nullable=False),
     Column("decided_by", String(64)),
     Column("criterion", Text),
 )  # fmt: skip
@@ -49,13 +51,13 @@ gatherings = Table(
     Column("group_id", String(36), primary_key=True),
     Column("gathering", String(64), primary_key=True),
     Column("title", Text, nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
     Column("purpose", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("fee_per_participant", String(16), nullable=False),
     Column("cost_per_participant", String(16), nullable=False),
     Column("under_18_audience", Boolean, nullable=False),
-    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("proposed_at", UtcDateTime(), nullable=False),
     Column("decided_by", String(64)),
     Column("listed_on", Date),
     Column("lead_days", Integer),
@@ -90,7 +92,7 @@ sponsorships = Table(
     Column("screening", JSON, nullable=False),
     Column("clause", Text, nullable=False),
     Column("decided_by", String(64)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )  # fmt: skip
 
 social_media_reports = Table(
@@ -98,7 +100,7 @@ social_media_reports = Table(
     Column("position", Integer, primary_key=True),
     Column("group_id", String(36), nullable=False),
     Column("platform", Text, nullable=False),
-    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
 )  # fmt: skip
 
 audit_trail = Table(
@@ -107,7 +109,7 @@ audit_trail = Table(
     Column("event_id", String(36), nullable=False, unique=True),
     Column("group_id", String(36), nullable=False, index=True),
     Column("version", Integer, nullable=False),
-    Column("time", DateTime(timezone=True), nullable=False),
+    Column("time", UtcDateTime(), nullable=False),
     Column("actor_id", String(64), nullable=False),
     Column("actor_role", String(16), nullable=False),
     Column("action", String(64), nullable=False),

@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Engine, Integer, String, Table, Text, func, insert, select
+from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select
 
 from infra.db import metadata
+from projections.sqltypes import UtcDateTime
 
 refused_commands = Table(
     "refused_commands",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor_id", String(64), nullable=False),
     Column("actor_role", String(16), nullable=False),
     Column("command", String(64), nullable=False),

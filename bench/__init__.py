@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import commands
+from bench import commands, verify
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (commands.NAME, commands.run),
+    (verify.NAME, verify.run),
 ]

@@ -19,6 +19,7 @@ from infra.db import make_engine, metadata
 from infra.settings import Settings
 from infra.store.application import LedgerApplication
 from infra.store.refusals import RefusalLog
+import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
 import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
 
 

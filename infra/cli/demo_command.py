@@ -12,6 +12,7 @@ from infra.cli.context import state
 from infra.cli.render import out
 from infra.clock import SimulatedClock
 from infra.demo.script import DemoRun
+from infra.demo.evidence import checkpoint_and_verify
 from infra.demo.projection import demo_flags, print_audit_sample, project_demo
 from infra.demo.summary import print_summary
 from infra.demo.year import run_year
@@ -40,12 +41,13 @@ def demo(ctx: typer.Context) -> None:
         with broker_on_demand(settings) as (bootstrap, ephemeral):
             _publish(ledger, bootstrap, ephemeral)
             engine = project_demo(settings, bootstrap, fresh_topic=ephemeral)
-        try:
-            rows = print_summary(run, REVIEW_DATE, demo_flags(engine, REVIEW_DATE, run.groups))
-            print_audit_sample(engine, run.slug("cms-alumni"))
-        finally:
-            engine.dispose()
-        if [row[0] for row in rows if not any(row[2:])]:
+            try:
+                rows = print_summary(run, REVIEW_DATE, demo_flags(engine, REVIEW_DATE, run.groups))
+                print_audit_sample(engine, run.slug("cms-alumni"))
+                verified = checkpoint_and_verify(ledger, bootstrap, engine)
+            finally:
+                engine.dispose()
+        if [row[0] for row in rows if not any(row[2:])] or not verified:
             raise typer.Exit(code=1)
     finally:
         ledger.close()

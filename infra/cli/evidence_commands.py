@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,6 +20,7 @@ from infra.cli.context import CliState, state
 from infra.cli.errors import CliError, ExitCode
 from infra.cli.render import err, out, print_json
 from infra.evidence.audit_trail import AuditTrailSource
+from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
 from infra.evidence.proofs import Prover, verify_document
@@ -50,24 +51,34 @@ def evidence_errors() -> Iterator[None]:
         raise CliError(f"integrity: {problem}", ExitCode.INTEGRITY) from None
 
 
+def say(text: str, **kwargs: object) -> None:
+    """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
+    out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
+
+
 def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
-    """The projections' audit trail checked by ``verify`` (plugged in by the projections layer)."""
-    return None
+    """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
+    from infra.bootstrap import build_projection_engine
+    from infra.evidence.audit_trail import ProjectionAuditTrail
+
+    engine = build_projection_engine(cli.settings)
+    cli.ledger.closers.append(engine.dispose)
+    return ProjectionAuditTrail(engine)
 
 
 @keys_app.command("init")
 def keys_init(
     ctx: typer.Context,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing key (old checkpoints keep the old key).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing key (old checkpoints need the old one).")] = False,
 ) -> None:
     """Create the checkpoint-signing key; print its public verifier key."""
     settings = state(ctx).settings
     path = signing_key_path(settings)
+    if path.exists() and not force:
+        raise CliError(f"a signing key already exists at {path}; --force replaces it (checkpoints signed "
+                       "with the old key then verify only with the old verifier key)")  # fmt: skip
     with evidence_errors():
-        try:
-            vkey = generate_key(path, settings.signing_key_name, overwrite=force)
-        except KeyFileError as problem:
-            raise CliError(f"{problem} (use --force to replace it)" if path.exists() else str(problem)) from None
+        vkey = generate_key(path, settings.signing_key_name, overwrite=force)
     err.print(f"signing key written to {path} (mode 0600); publish the verifier key below", markup=False)
     print(vkey)
 
@@ -95,9 +106,10 @@ def checkpoint(
     from infra.kafka.runtime import bootstrap_servers
 
     cli = state(ctx)
+    bootstrap = bootstrap_servers(cli.settings)
     with evidence_errors():
-        made = checkpoint_now(cli.ledger, bootstrap=bootstrap_servers(cli.settings), force=force)
-    latest = Prover(cli.ledger.engine).checkpoints.latest()
+        made = checkpoint_now(cli.ledger, bootstrap=bootstrap, force=force)
+    latest = CheckpointStore(cli.ledger.engine).latest()
     if json_flag or cli.json_output:
         print_json(None if latest is None else {
             "created": made is not None, "size": latest.size, "root_hash": latest.root_hash.hex(),
@@ -105,19 +117,22 @@ def checkpoint(
         return
     if made is None:
         why = "no new events since" if force or latest is None else "not due yet; latest is"
-        out.print(f"no checkpoint made: {why} checkpoint {latest.size if latest else '(none)'}", markup=False, soft_wrap=True)
+        say(f"no checkpoint made: {why} checkpoint {latest.size if latest else '(none)'}")
         return
-    where = f"published to {cli.settings.checkpoint_topic}" if latest and latest.published else "not published (no broker)"
-    out.print(f"checkpoint {made.size} signed at {made.time.isoformat()}: root {made.root_hash.hex()}; {where}",
-              markup=False, soft_wrap=True)
-    out.print(made.note, markup=False, highlight=False, soft_wrap=True, end="")
+    where = (f"published to {cli.settings.checkpoint_topic}" if latest and latest.published
+             else "not published: no broker" if bootstrap is None
+             else "not published yet: broker unavailable, retried at the next checkpoint")  # fmt: skip
+    say(f"checkpoint {made.size} signed at {made.time.isoformat()}: root {made.root_hash.hex()}; {where}")
+    say(made.note, end="")
 
 
 def prove(
     ctx: typer.Context,
     event_id: Annotated[str | None, typer.Argument(help="The event id (ce_id) to prove.")] = None,
-    at: Annotated[int | None, typer.Option("--checkpoint", help="Prove against this checkpoint size (default: latest).")] = None,
-    consistency: Annotated[tuple[int, int] | None, typer.Option("--consistency", help="OLD NEW: prove checkpoint NEW extends OLD.")] = None,
+    at: Annotated[int | None, typer.Option("--checkpoint", help="Against this checkpoint size (default: latest).")] = None,
+    consistency: Annotated[
+        tuple[int, int] | None, typer.Option("--consistency", help="OLD NEW: prove checkpoint NEW extends OLD.")
+    ] = None,
     json_flag: JsonFlag = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the proof document to this file.")] = None,
 ) -> None:
@@ -142,7 +157,7 @@ def prove(
             value = "\n  ".join([f"{len(value)} hash(es):", *value])
         elif isinstance(value, dict):
             value = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        out.print(f"{name}: {str(value).rstrip()}", markup=False, highlight=False, soft_wrap=True)
+        say(f"{name}: {str(value).rstrip()}")
 
 
 def verify_proof(
@@ -167,7 +182,7 @@ def verify_proof(
         raise CliError(f"invalid: not a JSON proof document ({problem})", ExitCode.INTEGRITY) from None
     except EvidenceError as problem:
         raise CliError(f"invalid: {problem}", ExitCode.INTEGRITY) from None
-    out.print(message, markup=False, highlight=False, soft_wrap=True)
+    say(message)
 
 
 class _Bars:
@@ -207,25 +222,11 @@ def verify(
     if json_flag or cli.json_output:
         print_json(report.to_json())
     else:
-        _print_report(report)
+        for line in report.lines():
+            say(line)
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
-
-
-def _print_report(report: Any) -> None:
-    marks = {"ok": "OK  ", "mismatch": "FAIL", "skipped": "SKIP"}
-    for check in report.checks:
-        out.print(f"{marks[check.status]} {check.name}: {check.summary}", markup=False, highlight=False, soft_wrap=True)
-    if report.ok:
-        out.print("verified: no disagreement found", markup=False)
-        return
-    findings = report.ordered()
-    out.print(f"{report.total} disagreement(s); first at {findings[0].describe()}", markup=False, highlight=False, soft_wrap=True)
-    for finding in findings[1:20]:
-        out.print(f"  then {finding.describe()}", markup=False, highlight=False, soft_wrap=True)
-    if report.total > 20:
-        out.print(f"  ... and {report.total - 20} more (--json lists up to 200 per source)", markup=False)
 
 
 def register(app: typer.Typer) -> None:

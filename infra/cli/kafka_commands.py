@@ -101,7 +101,9 @@ def relay(
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        relay_.follow(stop)
+        from infra.evidence.service import checkpoint_hook
+
+        relay_.follow(stop, after_drain=checkpoint_hook(ledger, bootstrap))
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 

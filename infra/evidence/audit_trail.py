@@ -51,5 +51,23 @@ def verify_audit_trail(source: AuditTrailSource, recorder: Any, report: VerifyRe
     for position, (event_id, _) in sorted(trail.items()):
         sink(position, f"{name} holds an event the store does not have at this position", event_id=event_id)
     status = "mismatch" if report.found("audit") else "ok"
-    report.checks.append(Check("audit trail", status,
-                               f"{compared} row(s) of {name} compared with the store; {lagging} not projected yet"))  # fmt: skip
+    summary = f"{compared} row(s) of {name} compared with the store; {lagging} not projected yet"
+    report.checks.append(Check("audit trail", status, summary))
+
+
+class ProjectionAuditTrail:
+    """The projections' ``audit_trail`` table as an :class:`AuditTrailSource`."""
+
+    name = "the projections' audit trail"
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def rows(self) -> Iterable[tuple[int, str, str]]:
+        from sqlalchemy import select
+
+        from projections.tables import audit_trail
+
+        query = select(audit_trail.c.position, audit_trail.c.event_id, audit_trail.c.event_hash)
+        with self.engine.connect() as connection:
+            yield from connection.execution_options(yield_per=5000).execute(query.order_by(audit_trail.c.position))

@@ -86,6 +86,19 @@ class VerifyReport:
     def ordered(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    def lines(self, limit: int = 20) -> list[str]:
+        """The human summary: one line per check, then the first ``limit`` findings."""
+        marks = {"ok": "OK  ", "mismatch": "FAIL", "skipped": "SKIP"}
+        text = [f"{marks[c.status]} {c.name}: {c.summary}" for c in self.checks]
+        if self.ok:
+            return [*text, "verified: no disagreement found"]
+        findings = self.ordered()
+        text.append(f"{self.total} disagreement(s); first at {findings[0].describe()}")
+        text += [f"  then {f.describe()}" for f in findings[1:limit]]
+        if self.total > limit:
+            text.append(f"  ... and {self.total - limit} more (--json lists up to {MAX_PER_SOURCE} per source)")
+        return text
+
     def to_json(self) -> dict[str, Any]:
         first = self.first()
         return {

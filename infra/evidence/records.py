@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import uuid5
 
 from domain.canonical import canonical_bytes, record_hash
 from domain.events.base import EVENT_ID_NAMESPACE
@@ -112,7 +112,3 @@ def read_records(recorder: Any, start: int = 1, batch_size: int = 1000) -> Itera
     while batch := recorder.select_notifications(start, batch_size):
         yield [from_notification(n) for n in batch]
         start = batch[-1].id + 1
-
-
-def group_uuid(text: str) -> UUID:
-    return UUID(text)

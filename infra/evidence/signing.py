@@ -58,6 +58,17 @@ def load_signer(settings: Settings) -> Signer:
     return Signer(load_private_key(path), settings.signing_key_name)
 
 
+def ensure_signing_key(settings: Settings) -> tuple[str, bool]:
+    """(verifier key, created): make the signing key if there is none (the demo's embedded
+    default); an existing key is kept."""
+    from infra.evidence.keys import generate_key
+
+    try:
+        return load_signer(settings).verifier_key(), False
+    except MissingSigningKey:
+        return generate_key(signing_key_path(settings), settings.signing_key_name), True
+
+
 def read_verifier_key(text_or_path: str) -> VerifierKey:
     """A verifier key given as the vkey string itself or as a file holding it."""
     candidate = text_or_path.strip()

@@ -91,7 +91,8 @@ class TopicIndex:
             self.report(int(raw) if raw.isdigit() else None, f"malformed message at {where}: {problem}")
             return
         p, ids = message.position, {"event_id": str(message.event_id), "group_id": str(message.group_id)}
-        fingerprint = _digest(b"\0".join([record.key or b"", record.value or b""] + [k.encode() + b"=" + v for k, v in sorted(headers)]))
+        parts = [record.key or b"", record.value or b""] + [k.encode() + b"=" + v for k, v in sorted(headers)]
+        fingerprint = _digest(b"\0".join(parts))
         prior = self.seen.get(p)
         if prior is not None:
             if prior.fingerprint == fingerprint:

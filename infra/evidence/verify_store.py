@@ -37,8 +37,8 @@ def check_chain(record: StoredRecord, last: dict[str, tuple[int, str]], report: 
         return
     recomputed = record.recomputed_hash()
     if recomputed != record.event_hash:
-        report(record.position, f"content altered: version {record.version} does not hash to its recorded "
-               f"event_hash (recorded {short(record.event_hash)}, recomputed {short(recomputed)})", **_ids(record))  # fmt: skip
+        report(record.position, f"content altered: version {record.version} does not hash to its recorded event_hash "
+               f"(recorded {short(record.event_hash)}, recomputed {short(recomputed)})", **_ids(record))  # fmt: skip
     previous = last.get(record.group_id)
     if previous is None:
         if record.version != 1:
@@ -123,8 +123,8 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
         advance(len(records))
     comparer.finish()
     events = tree.size
-    report.checks.append(Check("store", "mismatch" if report.found("store") else "ok",
-                               f"{events} event(s) in {len(last)} aggregate(s): hashes recomputed, chains and versions checked"))  # fmt: skip
+    chains = f"{events} event(s) in {len(last)} aggregate(s): hashes recomputed, chains and versions checked"
+    report.checks.append(Check("store", "mismatch" if report.found("store") else "ok", chains))
     report.checks.append(Check("merkle", "mismatch" if report.found("merkle") else "ok",
                                f"{events} leaves recomputed, {comparer.compared} matched with merkle_leaves; "
                                f"root {tree.root().hex()}"))  # fmt: skip

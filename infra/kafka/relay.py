@@ -112,15 +112,20 @@ class Relay:
         progress.position = batch[-1].id
         self.state.save(progress)  # only now: everything up to here is acknowledged
 
-    def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0) -> None:
-        """Publish until ``stop`` is set, surviving broker outages with backoff."""
+    def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
+               after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip
+        """Publish until ``stop`` is set, surviving broker outages with backoff.
+        ``after_drain`` (e.g. the checkpointer) runs after every pass."""
         delay, checked = 1.0, False
         while not stop.is_set():
             try:
                 if not checked:
                     self.check()
                     checked = True
-                if self.drain() == 0:
+                sent = self.drain()
+                if after_drain is not None:
+                    after_drain()
+                if sent == 0:
                     stop.wait(idle_wait)
                 delay = 1.0
             except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError

@@ -13,11 +13,12 @@ from infra.bootstrap import Ledger
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpointer import Checkpointer
 from infra.evidence.errors import NotCovered, ProofError
-from infra.evidence.leaves import LeafStore
+from infra.evidence.leaves import LeafStore, leaf_of
 from infra.evidence.merkle import MerkleTree
 from infra.evidence.proofs import Prover, verify_document
 from infra.evidence.records import from_notification
 from infra.evidence.service import checkpoint_hook, checkpoint_now
+from infra.evidence.signing import ensure_signing_key
 from infra.evidence.verifier import verify_ledger
 
 pytestmark = pytest.mark.integration
@@ -34,8 +35,6 @@ def keyed(settings, clock, tmp_path) -> Iterator[tuple[Ledger, VerifierKey]]:
 
 def leaf_data_tree(ledger: Ledger) -> MerkleTree:
     """The tree computed from scratch from the store, independently of the tables."""
-    from infra.evidence.leaves import leaf_of
-
     tree = MerkleTree()
     for n in ledger.app.recorder.select_notifications(1, 100_000):
         tree.append(leaf_of(from_notification(n), tree.size).hash())
@@ -137,7 +136,8 @@ def test_the_relay_hook_never_raises_and_checkpoints_when_a_key_appears(settings
             f"checkpoints disabled: no checkpoint-signing key at {settings.signing_key_path}: "
             "run `oar-ledger keys init` to create one"
         ) == 1
-        make_key(settings)
+        vkey, created = ensure_signing_key(settings)
+        assert created and ensure_signing_key(settings) == (vkey, False)
         assert hook().size == 78
         assert hook() is None
     finally:

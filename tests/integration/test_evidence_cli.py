@@ -123,3 +123,13 @@ def test_prove_an_unknown_event_exits_4(var_dir: Path):
     assert run(cwd, "checkpoint", var_dir=var_dir).returncode == 0
     missing = run(cwd, "prove", "00000000-0000-0000-0000-000000000000", var_dir=var_dir)
     assert missing.returncode == 4 and "not in the Merkle tree" in missing.stderr
+
+
+def test_keys_init_keeps_an_existing_key_unless_forced(var_dir: Path):
+    cwd = var_dir.parent
+    first = run(cwd, "keys", "init", var_dir=var_dir).stdout.strip()
+    again = run(cwd, "keys", "init", var_dir=var_dir)
+    assert again.returncode == 2 and "already exists" in again.stderr and "--force" in again.stderr
+    assert run(cwd, "keys", "public", var_dir=var_dir).stdout.strip() == first
+    forced = run(cwd, "keys", "init", "--force", var_dir=var_dir)
+    assert forced.returncode == 0 and forced.stdout.strip() not in ("", first)

@@ -14,6 +14,7 @@ from test_evidence_support import demo_ledger, evidence_settings, make_key
 
 from infra.bootstrap import Ledger, build_relay
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
+from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.service import checkpoint_now
 from infra.evidence.verifier import verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
@@ -106,12 +107,10 @@ def test_a_message_for_a_position_the_store_lacks_is_found(published):
     assert "has no event at this position in the store" in report.first().what
 
 
-def test_checkpoints_are_published_on_the_checkpoint_topic(published, clock):
+def test_checkpoints_are_published_on_the_checkpoint_topic(published):
     ledger = published.ledger
     stored = checkpoint_now(ledger, bootstrap=published.bootstrap)
     assert stored is None  # nothing new since the fixture's checkpoint ...
-    from infra.evidence.checkpoint_store import CheckpointStore
-
     latest = CheckpointStore(ledger.engine).latest()
     assert latest.published  # ... but the unpublished one went out now
     records = read_all(published.bootstrap, ledger.settings.checkpoint_topic, expected=1)

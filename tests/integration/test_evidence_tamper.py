@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
-from test_evidence_support import Tamper, demo_ledger, different_groups, evidence_settings, make_key
+from test_evidence_support import Tamper, add_demo, demo_ledger, different_groups, evidence_settings, make_key
 
 from infra.bootstrap import Ledger
 from infra.evidence.checkpoint import VerifierKey
 from infra.evidence.checkpointer import Checkpointer
 from infra.evidence.errors import TamperError
 from infra.evidence.findings import VerifyReport
-from infra.evidence.records import event_id_of
+from infra.evidence.records import StoredRecord, event_id_of, type_name_of
 from infra.evidence.service import checkpoint_now
 from infra.evidence.verifier import verify_ledger
 
@@ -65,8 +65,6 @@ def test_a_changed_field_with_a_recomputed_hash_breaks_the_leaf_and_the_chain(si
     tamper = Tamper(ledger)
     position = tamper.positions()[10]
     group, version, state = tamper.row(position)
-    from infra.evidence.records import StoredRecord, type_name_of
-
     topic = ledger.app.recorder.select_notifications(position, 1)[0].topic
     forged = StoredRecord(position, group, version, type_name_of(topic), state | {"reason": "rewritten"})
     tamper.alter(position, reason="rewritten", event_hash=forged.recomputed_hash())
@@ -168,8 +166,6 @@ def test_a_checkpoint_checked_with_another_key_is_rejected(signed, tmp_path):
 def test_the_checkpointer_refuses_to_sign_over_an_altered_event(signed, clock):
     ledger, _ = signed
     tamper = Tamper(ledger)
-    from test_evidence_support import add_demo
-
     add_demo(ledger, clock, "y")
     position = tamper.positions()[-3]
     tamper.alter(position, reason="quietly changed")

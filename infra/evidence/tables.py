@@ -1,0 +1,9 @@
+"""The evidence tables of the ledger database. Importing this module registers them on
+``infra.db.metadata``, so that ``build_ledger`` (and ``oar-ledger db init``) creates them."""
+
+from __future__ import annotations
+
+from infra.evidence.checkpoint_store import checkpoints
+from infra.evidence.leaves import merkle_leaves
+
+TABLES = (merkle_leaves, checkpoints)

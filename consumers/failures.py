@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from projections.changes import Upsert
+from sqlalchemy import select
+
+from projections.changes import Insert
+from projections.tables import stale_groups
 from projections.writer import apply_changes
 
 log = logging.getLogger("oar.projector")
@@ -37,6 +40,8 @@ def park(connection: Connection, producer: Any, topic: str, record: Any, problem
     ]
     producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=30)
     group_id = (record.key or b"unknown").decode(errors="replace")
-    apply_changes(connection, [Upsert("stale_groups", {"group_id": group_id},
-                                      {"position": record.offset, "reason": str(problem)[:1000]})])  # fmt: skip
+    already = connection.execute(select(stale_groups.c.group_id).where(stale_groups.c.group_id == group_id)).first()
+    if already is None:  # keep the first cause: later messages of the group are parked behind it
+        reason = f"offset {record.offset} of partition {record.partition}: {problem}"[:1000]
+        apply_changes(connection, [Insert("stale_groups", {"group_id": group_id, "offset": record.offset, "reason": reason})])
     log.error("parked %s/%s/%s on %s: %s", record.topic, record.partition, record.offset, topic, problem)

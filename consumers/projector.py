@@ -85,8 +85,6 @@ class Projector:
             with self.engine.begin() as connection:
                 self.applied += sum(self._apply_one(connection, r) for r in records)
                 record_offset(connection, tp.topic, tp.partition, records[-1].offset + 1)
-        except ProjectorStopped:
-            raise
         except Exception:  # noqa: BLE001 - isolate the bad record, one transaction each
             for record in records:
                 with self.engine.begin() as connection:

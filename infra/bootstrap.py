@@ -132,5 +132,9 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         client=kafka_client_config(settings, bootstrap),
         group_id=settings.projector_group_id if use_group else None,
         dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={
+            "session_timeout_ms": settings.consumer_session_timeout_ms,
+            "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,
+        },
     )
     return Projector(engine, config)

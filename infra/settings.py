@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     dead_letter_topic: str | None = Field(
         None, description="Park undecodable messages here (group marked stale) instead of stopping"
     )
-    pending_request_days: int = Field(14, ge=0, description="Compliance: requests waiting longer")
+    pending_request_days: int | None = Field(
+        None, ge=0, description="Compliance: flag requests waiting longer (unset = each pack's limit)"
+    )
+    consumer_session_timeout_ms: int = Field(10_000, ge=1000, description="Projector consumer group session")
+    consumer_heartbeat_interval_ms: int = Field(3_000, ge=100, description="Projector heartbeat")
 
     kafka_bootstrap_servers: str | None = Field(
         None,

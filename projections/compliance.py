@@ -45,9 +45,11 @@ def compliance_view(connection: Connection, on: datetime, request_days: int | No
     flags: list[Flag] = []
     for group, pack_name in _facts(connection):
         checks = policy_pack(pack_name).flags
-        if request_days is not None:
-            checks = tuple(c for c in checks if not isinstance(c, RequestsAnsweredInTime))
-            checks += (RequestsAnsweredInTime(days=request_days),)
+        if request_days is not None:  # the same checks, each with its own clause, another limit
+            checks = tuple(
+                RequestsAnsweredInTime(c.clause, days=request_days) if isinstance(c, RequestsAnsweredInTime) else c
+                for c in checks
+            )
         flags += evaluate(checks, group, on)
     return flags
 

@@ -130,7 +130,7 @@ consumer_offsets = Table(
 stale_groups = Table(
     "stale_groups", read_models,
     Column("group_id", String(36), primary_key=True),
-    Column("position", Integer, nullable=False),
+    Column("offset", Integer, nullable=False),  # Kafka offset of the first parked message
     Column("reason", Text, nullable=False),
 )  # fmt: skip
 

@@ -113,7 +113,8 @@ def compliance(
     except ValueError:
         raise CliError(f"invalid --on: {on!r} is not a date (YYYY-MM-DD)") from None
     with _projections(ctx) as connection:
-        rows = flag_rows(compliance_view(connection, end_of(day), request_days))
+        limit = request_days if request_days is not None else state(ctx).settings.pending_request_days
+        rows = flag_rows(compliance_view(connection, end_of(day), limit))
     if as_json or state(ctx).json_output:
         print_json(rows)
         return

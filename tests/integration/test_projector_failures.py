@@ -147,3 +147,26 @@ def read_dead_letters(bootstrap: str, topic: str) -> list:
         return found
     finally:
         consumer.close()
+
+
+def test_a_later_message_of_a_stale_group_is_parked_whatever_the_batching(
+    sqlite_settings, clock, dev_broker, unique_topic
+):
+    bootstrap = dev_broker.bootstrap_servers
+    dead_letters = f"{unique_topic}.dead-letters"
+    s = on_topic(sqlite_settings, unique_topic, topic_partitions=1, dead_letter_topic=dead_letters)
+    create_topics(s, bootstrap, TopicSpec(dead_letters, 1, 1))
+    with open_ledger(s, clock) as ledger:
+        events = two_groups(ledger, clock)
+    alpha, beta = events["alpha"], events["beta"]
+    _, key, _, headers = message(alpha[1])
+    send_raw(bootstrap, s.ledger_topic, [message(alpha[0]), (0, key, b"not json", headers), message(beta[0])])
+    engine = build_projection_engine(s)
+    try:
+        assert run_once(s, engine, bootstrap) == 2
+        send_raw(bootstrap, s.ledger_topic, [message(alpha[2]), message(beta[1])])  # a later poll
+        assert run_once(s, engine, bootstrap) == 1
+        assert versions(engine) == {"alpha": 1, "beta": 2}
+        assert len(read_dead_letters(bootstrap, dead_letters)) == 2
+    finally:
+        engine.dispose()

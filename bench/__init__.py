@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench import commands, verify
+from bench import relay
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (commands.NAME, commands.run),
     (verify.NAME, verify.run),
+    (relay.NAME, relay.run),
 ]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 
 from infra.bootstrap import Ledger, build_ledger
 from infra.settings import Settings
@@ -79,5 +78,3 @@ def publish_embedded(cli: CliState) -> None:
     except Exception as problem:  # noqa: BLE001 - the command itself succeeded
         err.print(f"stored; not published now ({problem}); `oar-ledger relay` will catch up")
 
-
-__all__ = ["CliState", "ValidationError", "build_command", "run_command", "state"]

@@ -1,4 +1,4 @@
-"""RFC 6962 public test vectors (transparency-dev/merkle) in the shared test data."""
+"""RFC 6962 public test vectors (transparency-dev/merkle), vendored in tests/data/rfc6962."""
 
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ pytestmark = pytest.mark.unit
 
 
 def _vector_dir() -> Path:
-    """``$OAR_SHARED_DIR`` or the ``shared/`` folder beside the repository root."""
+    """The vectors vendored in ``tests/data/rfc6962`` (a copy of the shared test data, with
+    its Apache-2.0 LICENSE), or ``$OAR_SHARED_DIR/testdata/rfc6962`` to test another copy."""
     shared = os.environ.get("OAR_SHARED_DIR")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[4] / "shared"
-    return base / "testdata" / "rfc6962"
+    if shared:
+        return Path(shared) / "testdata" / "rfc6962"
+    return Path(__file__).resolve().parents[2] / "data" / "rfc6962"
 
 
 VECTORS = _vector_dir()

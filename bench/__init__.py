@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench import commands, verify
-from bench import relay
+from bench import relay, replay
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (commands.NAME, commands.run),
     (verify.NAME, verify.run),
     (relay.NAME, relay.run),
+    (replay.NAME, replay.run),
 ]

@@ -69,7 +69,8 @@ READ_BATCH = 1000
 
 class Filler:
     """Fills a ledger with re-sealed clones of the demo year's groups (``bench.verify``'s
-    approach), and can grow it again later (the demo year is played once)."""
+    ``clone``, each clone under a slug of its own so that the read models accept it), and
+    can grow it again later (the demo year is played once)."""
 
     def __init__(self, ledger: Ledger, clock: SimulatedClock) -> None:
         self.ledger = ledger
@@ -78,13 +79,21 @@ class Filler:
             n.topic: from_notification(n).type_name for n in ledger.app.recorder.select_notifications(1, 10_000)
         }
 
+        self.clones = 0
+
+    def renamed(self, group: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        """The template under a slug of its own (the read models keep slugs unique)."""
+        self.clones += 1
+        return [(topic, state | {"slug": f"{state['slug']}-{self.clones}"} if "slug" in state else state)
+                for topic, state in group]  # fmt: skip
+
     def fill(self, events: int) -> int:
         """Insert clones until the store holds at least ``events`` events; return the count."""
         recorder = self.ledger.app.recorder
         total, pending = recorder.max_notification_id() or 0, []
         while total < events:
             for group in self.groups:
-                pending += clone(group, self.topic_types)
+                pending += clone(self.renamed(group), self.topic_types)
             if len(pending) >= 2000 or total + len(pending) >= events:
                 recorder.insert_events(pending)
                 total, pending = total + len(pending), []

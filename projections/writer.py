@@ -9,9 +9,10 @@ ahead means an event is missing: that is an error, never silently skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.events.base import LedgerEvent
@@ -27,9 +28,7 @@ class ProjectionError(Exception):
 
 def apply_event(connection: Connection, event: LedgerEvent, position: int) -> bool:
     """Apply one event; False if it was a duplicate. Call inside a transaction."""
-    projected = connection.execute(
-        select(groups.c.version).where(groups.c.group_id == str(event.originator_id))
-    ).scalar()
+    projected = connection.execute(_VERSION_QUERY, {"group_id": str(event.originator_id)}).scalar()
     expected = 1 if projected is None else projected + 1
     if event.originator_version < expected:
         return False
@@ -42,40 +41,77 @@ def apply_event(connection: Connection, event: LedgerEvent, position: int) -> bo
     return True
 
 
+_VERSION_QUERY = select(groups.c.version).where(groups.c.group_id == bindparam("group_id"))
+
+
 def apply_changes(connection: Connection, changes: Iterable[Change]) -> None:
+    """Execute each change with a cached, parameterised statement: building and compiling
+    a statement per row would cost more than the database work."""
+    dialect = connection.dialect.name
     for change in changes:
-        table = read_models.tables[change.table]
         if isinstance(change, Insert):
-            connection.execute(insert(table).values(**change.values))
-        elif isinstance(change, Update):
-            connection.execute(update(table).where(_match(table, change.key)).values(**change.values))
+            connection.execute(_insert(change.table), change.values)
+            continue
+        key, values = change.key, getattr(change, "values", {})
+        if isinstance(change, Update):
+            statement = _update(change.table, tuple(key), tuple(values))
         elif isinstance(change, Delete):
-            connection.execute(delete(table).where(_match(table, change.key)))
+            statement = _delete(change.table, tuple(key))
         elif isinstance(change, Increment):
-            column = table.c[change.column]
-            connection.execute(update(table).where(_match(table, change.key)).values({column: column + change.by}))
+            statement, values = _increment(change.table, tuple(key), change.column), {"v_by": change.by}
         else:
-            _upsert(connection, table, change)
+            connection.execute(_upsert(dialect, change.table, tuple(key), tuple(values)), key | values)
+            continue
+        connection.execute(statement, {f"k_{k}": v for k, v in key.items()} | _prefixed(values))
 
 
-def _match(table: Any, key: dict[str, Any]) -> Any:
-    return and_(*(table.c[name] == value for name, value in key.items()))
+def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
+    return {name if name.startswith("v_") else f"v_{name}": value for name, value in values.items()}
 
 
-def _upsert(connection: Connection, table: Any, change: Upsert) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**change.key, **change.values)
-    if change.values:
-        statement = statement.on_conflict_do_update(index_elements=list(change.key), set_=change.values)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(change.key))
-    connection.execute(statement)
+def _match(table: Any, key: tuple[str, ...]) -> Any:
+    return and_(*(table.c[name] == bindparam(f"k_{name}") for name in key))
+
+
+@cache
+def _insert(name: str) -> Any:
+    return insert(read_models.tables[name])
+
+
+@cache
+def _update(name: str, key: tuple[str, ...], columns: tuple[str, ...]) -> Any:
+    table = read_models.tables[name]
+    return update(table).where(_match(table, key)).values({c: bindparam(f"v_{c}") for c in columns})
+
+
+@cache
+def _delete(name: str, key: tuple[str, ...]) -> Any:
+    table = read_models.tables[name]
+    return delete(table).where(_match(table, key))
+
+
+@cache
+def _increment(name: str, key: tuple[str, ...], column: str) -> Any:
+    table = read_models.tables[name]
+    return update(table).where(_match(table, key)).values({column: table.c[column] + bindparam("v_by")})
+
+
+@cache
+def _upsert(dialect: str, name: str, key: tuple[str, ...], columns: tuple[str, ...]) -> Any:
+    table = read_models.tables[name]
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    if columns:
+        return statement.on_conflict_do_update(
+            index_elements=list(key), set_={c: statement.excluded[c] for c in columns}
+        )
+    return statement.on_conflict_do_nothing(index_elements=list(key))
 
 
 def record_offset(connection: Connection, topic: str, partition: int, next_offset: int) -> None:
     """The consumer's position, in the same transaction as the rows it produced."""
-    _upsert(connection, consumer_offsets,
-            Upsert("consumer_offsets", {"topic": topic, "partition": partition}, {"next_offset": next_offset}))  # fmt: skip
+    apply_changes(connection, [
+        Upsert("consumer_offsets", {"topic": topic, "partition": partition}, {"next_offset": next_offset})
+    ])  # fmt: skip
 
 
 def stored_offsets(connection: Connection, topic: str) -> dict[int, int]:

@@ -8,6 +8,7 @@ of the review, and returns the flags it raises.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,12 +27,13 @@ class Flag:
     detail: str
 
 
-class ComplianceCheck:
+class ComplianceCheck(ABC):
     name = ""
     clause = ""
 
+    @abstractmethod
     def evaluate(self, group: Any, on: datetime) -> list[Flag]:
-        raise NotImplementedError  # every check overrides this
+        """The flags this check raises for ``group`` on ``on``."""
 
     def flag(self, group: Any, detail: str) -> Flag:
         return Flag(self.name, self.clause, group.slug, detail)

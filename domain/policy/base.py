@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,14 +33,15 @@ class Situation:
     sponsorship: Any = None
 
 
-class Rule:
+class Rule(ABC):
     """A named rule citing its clause. ``check`` returns quietly or refuses."""
 
     name: str = ""
     clause: str = ""
 
+    @abstractmethod
     def check(self, situation: Situation) -> None:
-        raise NotImplementedError  # every rule overrides this
+        """Return quietly if the rule holds; otherwise ``self.refuse(...)``."""
 
     def refuse(self, message: str) -> NoReturn:
         raise RuleViolation(self.name, self.clause, message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from domain.events.sponsorship import ScreeningFinding
 from domain.policy.base import Rule, Situation, cern
 from domain.values import SponsorSector
@@ -12,8 +14,9 @@ class ScreeningRule(Rule):
 
     message = ""
 
+    @abstractmethod
     def passes(self, situation: Situation) -> bool:
-        raise NotImplementedError  # every screening rule overrides this
+        """Whether the sponsorship passes this check."""
 
     def check(self, situation: Situation) -> None:
         if not self.passes(situation):

@@ -54,13 +54,22 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import Engine
 
 from bench.harness import Context, Result, Samples, stopwatch
-from bench.relay import Filler, delete_topic, fresh_topic, ledger_and_broker, publish_all, relay_for
+from bench.relay import (
+    Filler,
+    crc32c_note,
+    delete_topic,
+    fresh_topic,
+    ledger_and_broker,
+    ledger_spec,
+    publish_all,
+    relay_for,
+)
 from domain import commands as c
 from domain.actors import Actor
 from domain.aggregates.group import Group
@@ -74,7 +83,7 @@ from projections.tables import read_models
 
 NAME = "replay"
 GOAL = 0.5
-EVENTS, QUICK_EVENTS = 10_000, 2_000
+EVENTS, QUICK_EVENTS = 10_000, 1_500
 """Events replayed; smaller than the relay's because the projector applies only
 hundreds of events per second (PostgreSQL ~350/s, SQLite ~700/s on the dev machine)."""
 MEMORY_FACTORS = (1, 2)
@@ -129,7 +138,9 @@ def reset_read_models(engine: Engine) -> None:
     read_models.create_all(engine)
 
 
-def run_projector(settings: Settings, engine: Engine, bootstrap: str, expected: int) -> tuple[int, float, float]:
+def run_projector(
+    settings: Settings, engine: Engine, bootstrap: str, expected: int
+) -> tuple[int, float, float]:
     """Replay the topic into empty read models; (events applied, seconds, seconds until
     the last event was applied)."""
     reset_read_models(engine)
@@ -162,7 +173,8 @@ def run_raw(settings: Settings, bootstrap: str, expected: int, timeout: float = 
         with stopwatch() as elapsed:
             consumer = KafkaConsumer(**kafka_client_config(settings, bootstrap), group_id=None,
                                      enable_auto_commit=False, auto_offset_reset="earliest")  # fmt: skip
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            numbers = sorted(consumer.partitions_for_topic(topic) or ())
+            partitions = [TopicPartition(topic, p) for p in numbers]
             consumer.assign(partitions)
             consumer.seek_to_beginning(*partitions)
             deadline = time.monotonic() + timeout
@@ -201,18 +213,19 @@ def replay_rate(ctx: Context, settings: Settings, engine: Engine, bootstrap: str
         baseline=raw.median,
         goal=GOAL,
         detail=(
-            f"{total:,} events on a 6-partition topic, Projector.run(once=True) into empty read models vs a "
-            f"kafka-python consumer counting messages; median of {ctx.repetitions} (projector "
-            f"{projector.spread()}, raw {raw.spread()}; ratio = median of per-repetition ratios "
+            f"{total:,} events on a {ledger_spec(settings).partitions}-partition topic, Projector.run(once=True) "
+            f"into empty read models vs a kafka-python consumer counting messages (both with {crc32c_note()}); "
+            f"median of {ctx.repetitions} (projector {projector.spread()}, raw {raw.spread()}; ratio = median of "
+            f"per-repetition ratios "
             f"{', '.join(f'{r:.2f}' for r in paired)}); run() includes its final empty poll "
             f"(median {statistics.median(tails):.2f} s after the last event)"
         ),
         paired_ratios=paired,
     )
-    if ctx.profile or (result.ratio < GOAL and not ctx.quick):
+    if ctx.profile:
         profile_projector(ctx, settings, engine, bootstrap, total)
     elif result.ratio < GOAL:
-        ctx.log(f"{NAME}: below the goal; run with --profile (or without --quick) for a cProfile of the replay")
+        ctx.log(f"{NAME}: below the goal; --profile prints a cProfile of the replay")
     return result
 
 
@@ -232,10 +245,12 @@ def profile_projector(ctx: Context, settings: Settings, engine: Engine, bootstra
         projector.close()
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(25 if order == "cumulative" else 15)
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order)
+        stats.print_stats(25 if order == "cumulative" else 15)
         lines = out.getvalue().strip().splitlines()
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-        ctx.console.print(f"[bold]cProfile of the replay on {ctx.target.database}, by {order}[/bold] ({total:,} events)")
+        title = f"cProfile of the replay on {ctx.target.database}, by {order}"
+        ctx.console.print(f"[bold]{title}[/bold] ({total:,} events)")
         ctx.console.print("\n".join(lines[start:]), markup=False, highlight=False, soft_wrap=True)
 
 
@@ -291,7 +306,8 @@ def replay_memory(ctx: Context, ledger: Ledger, filler: Filler, settings: Settin
             f"{sizes[-1] - sizes[0]:,} more events (no extrapolation). "
             + (f"Goal < {MEMORY_GOAL_MB} MB at {sizes[-1]:,} events: "
                f"{'met' if largest['peak_mb'] < MEMORY_GOAL_MB else 'NOT met'}." if ran_goal else
-               f"1M events were NOT run (goal < {MEMORY_GOAL_MB} MB at 1M): set {ENV_REPLAY_EVENTS}=1000000 to run it.")
+               f"1M events were NOT run (goal < {MEMORY_GOAL_MB} MB at 1M): "
+               f"set {ENV_REPLAY_EVENTS}=1000000 to run it.")
         ),  # fmt: skip
     )
 
@@ -299,11 +315,13 @@ def replay_memory(ctx: Context, ledger: Ledger, filler: Filler, settings: Settin
 def memory_child(settings: Settings, bootstrap: str) -> dict[str, float]:
     """Run ``_memory_child`` in a fresh interpreter; return what it reports."""
     spec = {
+        # by field name; the password (masked in a dump) and the aliased bootstrap come from the env
         "settings": settings.model_dump(mode="json", exclude={"kafka_bootstrap_servers", "kafka_sasl_password"}),
         "bootstrap": bootstrap,
     }
     root = Path(__file__).resolve().parents[1]
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    env = os.environ | {"PYTHONPATH": path}
     completed = subprocess.run(
         [sys.executable, "-c", "from bench.replay import _memory_child; _memory_child()", json.dumps(spec)],
         cwd=root, env=env, capture_output=True, text=True, timeout=3600,
@@ -356,7 +374,8 @@ def long_group(app: LedgerApplication, slug: str, events: int) -> list[datetime]
     founder, oar = Actor(id="m-founder", role="member"), Actor(id="oar-officer-1", role="oar")
     group = Group.request(c.RequestGroup(
         actor=founder, group=slug, name="A long-lived group", group_type="other", managed_by="alumni",
-        visibility="public", objectives="Measure as-of reconstruction", proposed_managers=("m-founder", "m-second"),
+        visibility="public", objectives="Measure as-of reconstruction",
+        proposed_managers=("m-founder", "m-second"),
     ), at())  # fmt: skip
     group.approve(c.ApproveGroup(actor=oar, group=slug, reason="objectives clear, two managers"), at())
     person = 0
@@ -390,9 +409,13 @@ def as_of(ctx: Context, ledger: Ledger) -> Result:
     assert plain.snapshots is None
     try:
         for version, moment in moments.items():  # warm-up and correctness
-            rebuilt, replayed = app.group_as_of(slug, moment), plain.repository.get(aggregate_id, version=version)
-            if rebuilt.version != version or GroupSnapshot.take(rebuilt).state != GroupSnapshot.take(replayed).state:
-                raise AssertionError(f"as of {moment}: version {rebuilt.version} differs from a full replay to {version}")
+            rebuilt = app.group_as_of(slug, moment)
+            replayed = plain.repository.get(aggregate_id, version=version)
+            same = GroupSnapshot.take(rebuilt).state == GroupSnapshot.take(replayed).state
+            if rebuilt.version != version or not same:
+                raise AssertionError(
+                    f"as of {moment}: version {rebuilt.version} differs from a full replay to {version}"
+                )
         as_of_ms: dict[int, list[float]] = {v: [] for v in versions}
         replay_ms: dict[int, list[float]] = {v: [] for v in versions}
         for _ in range(ctx.repetitions):
@@ -420,9 +443,11 @@ def as_of(ctx: Context, ledger: Ledger) -> Result:
         baseline=1e3 / replay_median,
         goal=None,
         detail=(
-            f"a group of {last:,} events ({snapshots} snapshots), {len(versions)} moments from version 1 to {last:,}, "
-            f"median of {ctx.repetitions} each: group_as_of {as_of_median:.1f} ms (worst moment {as_of_worst:.1f} ms; "
-            f"goal < {AS_OF_GOAL_MS} ms: {'met' if as_of_worst < AS_OF_GOAL_MS else 'NOT met'}), full replay without "
-            f"snapshots {replay_median:.0f} ms (to version {last:,}: {full[last]:.0f} ms); ratio = speed-up"
+            f"a group of {last:,} events ({snapshots} snapshots), {len(versions)} moments from version 1 "
+            f"to {last:,}, median of {ctx.repetitions} each: group_as_of {as_of_median:.1f} ms (worst moment "
+            f"{as_of_worst:.1f} ms; goal < {AS_OF_GOAL_MS} ms: {'met' if as_of_worst < AS_OF_GOAL_MS else 'NOT met'}"
+            f"), "
+            f"full replay without snapshots {replay_median:.0f} ms (to version {last:,}: {full[last]:.0f} ms); "
+            f"ratio = speed-up"
         ),
     )

@@ -91,7 +91,3 @@ def payload_of(event: LedgerEvent) -> dict[str, Any]:
     """The event-specific fields, without the common ledger fields."""
     common = set(LedgerCreated.model_fields)
     return event.model_dump(mode="json", exclude=common)
-
-
-def event_time(event: LedgerEvent) -> datetime:
-    return event.timestamp

@@ -61,18 +61,12 @@ def publish_embedded(cli: CliState) -> None:
     if bootstrap is None:
         err.print("stored; not on Kafka yet (no broker running: `oar-ledger broker`, then `oar-ledger relay`)")
         return
-    from infra.bootstrap import build_relay
-    from infra.kafka.relay import BrokerDataLoss
-    from infra.kafka.relay_lock import RelayBusy, relay_lock
+    from infra.kafka.publishing import publish_pending
+    from infra.kafka.relay_lock import RelayBusy
 
     try:
-        with relay_lock(cli.settings, cli.ledger.engine):
-            relay = build_relay(cli.ledger, bootstrap)
-            try:
-                relay.check()
-            except BrokerDataLoss:
-                relay.republish()  # a new development broker starts empty (memory only)
-            err.print(f"published {relay.drain()} event(s) to {cli.settings.ledger_topic}")
+        sent, _ = publish_pending(cli.ledger, bootstrap, ephemeral_broker=True)
+        err.print(f"published {sent} event(s) to {cli.settings.ledger_topic}")
     except RelayBusy:
         err.print("stored; the running relay will publish it")
     except Exception as problem:  # noqa: BLE001 - the command itself succeeded

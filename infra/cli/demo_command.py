@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from infra.bootstrap import build_ledger, build_relay
+from infra.bootstrap import build_ledger
 from infra.cli.context import state
 from infra.cli.render import out
 from infra.clock import SimulatedClock
@@ -16,8 +16,7 @@ from infra.demo.evidence import checkpoint_and_verify
 from infra.demo.projection import demo_flags, print_audit_sample, project_demo
 from infra.demo.summary import print_summary
 from infra.demo.year import run_year
-from infra.kafka.relay import BrokerDataLoss
-from infra.kafka.relay_lock import relay_lock
+from infra.kafka.publishing import publish_pending
 from infra.kafka.runtime import broker_on_demand
 
 REVIEW_DATE = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
@@ -54,17 +53,6 @@ def demo(ctx: typer.Context) -> None:
 
 
 def _publish(ledger, bootstrap: str, ephemeral: bool) -> None:
-    settings = ledger.settings
-    with relay_lock(settings, ledger.engine):
-        relay = build_relay(ledger, bootstrap)
-        try:
-            relay.check()
-        except BrokerDataLoss:
-            if not ephemeral:
-                raise
-            # A new development broker starts empty (memory only): publish everything again.
-            relay.republish()
-        sent = relay.drain()
-    total = relay.state.load().position
-    out.print(f"Published {sent} event(s) to Kafka topic {settings.ledger_topic} at {bootstrap} "
-              f"(ledger position {total}).")  # fmt: skip
+    sent, position = publish_pending(ledger, bootstrap, ephemeral_broker=ephemeral)
+    out.print(f"Published {sent} event(s) to Kafka topic {ledger.settings.ledger_topic} at {bootstrap} "
+              f"(ledger position {position}).")  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from infra.cli.context import CliState
-from infra.cli.errors import ExitCode, translate
+from infra.cli.errors import translate
 from infra.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
 from infra.cli.group_commands import group_app, manager_app
 from infra.cli.member_commands import member_app

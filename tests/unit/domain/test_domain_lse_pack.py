@@ -22,7 +22,7 @@ from test_domain_support import (
 
 from domain import commands as c
 from domain import compliance as cc
-from domain.errors import DomainError, RuleViolation
+from domain.errors import RuleViolation
 from domain.policy import cern, lse
 from domain.values import GroupStatus
 

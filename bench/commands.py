@@ -215,6 +215,24 @@ def run(ctx: Context) -> list[Result]:
 class Splits:
     """Accumulated perf_counter time per timer, by wrapping the functions on the path."""
 
+    @contextmanager
+    def wrapping(self, patches: list[tuple[Any, str, str]]) -> Iterator[None]:
+        """Wrap each ``(owner, attribute)`` with timer ``name`` for the duration."""
+        saved = []
+        for owner, attribute, timer in patches:
+            original = getattr(owner, attribute)
+            own = vars(owner).get(attribute)  # None: inherited or bound, delete to restore
+            saved.append((owner, attribute, own))
+            setattr(owner, attribute, self.wrap(timer, original))
+        try:
+            yield
+        finally:
+            for owner, attribute, own in reversed(saved):
+                if own is not None:
+                    setattr(owner, attribute, own)
+                else:
+                    delattr(owner, attribute)
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
@@ -252,20 +270,8 @@ def instrumented(app: LedgerApplication, splits: Splits) -> Iterator[None]:
     ]
     if app.snapshots is not None:  # snapshots have a recorder (and table) of their own
         patches.append((app.snapshots.recorder, "select_events", "snapshot_read"))
-    saved = []
-    for owner, attribute, timer in patches:
-        original = getattr(owner, attribute)
-        own = vars(owner).get(attribute)  # None: inherited or bound, delete to restore
-        saved.append((owner, attribute, own))
-        setattr(owner, attribute, splits.wrap(timer, original))
-    try:
+    with splits.wrapping(patches):
         yield
-    finally:
-        for owner, attribute, own in reversed(saved):
-            if own is not None:
-                setattr(owner, attribute, own)
-            else:
-                delattr(owner, attribute)
 
 
 def stages(splits: Splits, total: float) -> dict[str, float]:

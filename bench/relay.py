@@ -309,19 +309,8 @@ def instrumented(relay: Any, splits: Splits) -> Iterator[None]:
         (relay.state, "load", "setup"),
         (relay, "_cluster_id", "setup"),
     ]
-    saved = []
-    for owner, attribute, timer in patches:
-        original = getattr(owner, attribute)
-        saved.append((owner, attribute, vars(owner).get(attribute)))
-        setattr(owner, attribute, splits.wrap(timer, original))
-    try:
+    with splits.wrapping(patches):
         yield
-    finally:
-        for owner, attribute, own in reversed(saved):
-            if own is not None:
-                setattr(owner, attribute, own)
-            else:
-                delattr(owner, attribute)
 
 
 def breakdown(ctx: Context, ledger: Ledger, settings: Settings, bootstrap: str,

@@ -14,11 +14,12 @@ No header or key carries personal details: people appear as opaque ids in the bo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from uuid import UUID, uuid5
 
+import orjson
 from eventsourcing.utils import get_topic
 
 from domain.canonical import record_hash
@@ -79,28 +80,39 @@ def encode(event: LedgerEvent, position: int) -> Message:
 
 def encode_stored(type_name: str, originator_id: UUID, version: int, state: bytes, position: int) -> Message:
     """The same message, built straight from a stored event's JSON (the relay's fast path)."""
-    body = json.loads(state)
+    body = orjson.loads(state)
     body.pop("originator_topic", None)
     body["originator_id"], body["originator_version"] = str(originator_id), version
     return encode_body(type_name, body, position)
 
 
 def encode_body(type_name: str, body: dict[str, Any], position: int) -> Message:
+    """The value is compact UTF-8 JSON: orjson writes the same bytes as ``json.dumps(body,
+    separators=(",", ":"), ensure_ascii=False)`` for our bodies (no floats; tested), ~5x faster."""
     subject = body["originator_id"]
-    headers = {
-        "ce_specversion": SPEC_VERSION,
-        "ce_id": str(uuid5(EVENT_ID_NAMESPACE, f"{subject}/{body['originator_version']}")),
-        "ce_source": SOURCE,
-        "ce_type": TYPE_PREFIX + type_name,
-        "ce_subject": subject,
-        "ce_time": body["timestamp"],
-        "content-type": CONTENT_TYPE,
-        "ledger_position": str(position),
-        "ledger_event_hash": body["event_hash"],
-        "ledger_previous_hash": body["previous_hash"],
-    }
-    value = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return subject.encode(), value, [(k, v.encode()) for k, v in headers.items()]
+    headers = [
+        _SPEC_VERSION_HEADER,
+        ("ce_id", str(uuid5(EVENT_ID_NAMESPACE, f"{subject}/{body['originator_version']}")).encode()),
+        _SOURCE_HEADER,
+        _type_header(type_name),
+        ("ce_subject", subject.encode()),
+        ("ce_time", body["timestamp"].encode()),
+        _CONTENT_TYPE_HEADER,
+        ("ledger_position", str(position).encode()),
+        ("ledger_event_hash", body["event_hash"].encode()),
+        ("ledger_previous_hash", body["previous_hash"].encode()),
+    ]
+    return subject.encode(), orjson.dumps(body), headers
+
+
+_SPEC_VERSION_HEADER = ("ce_specversion", SPEC_VERSION.encode())
+_SOURCE_HEADER = ("ce_source", SOURCE.encode())
+_CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
+
+
+@cache
+def _type_header(type_name: str) -> tuple[str, bytes]:
+    return "ce_type", (TYPE_PREFIX + type_name).encode()
 
 
 def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> LedgerMessage:
@@ -112,7 +124,7 @@ def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, byte
     if found["ce_specversion"] != SPEC_VERSION or not found["ce_type"].startswith(TYPE_PREFIX):
         raise EnvelopeError(f"not a ledger CloudEvent: {found['ce_specversion']} {found['ce_type']}")
     try:
-        body = json.loads(value or b"")
+        body = orjson.loads(value or b"")
         message = LedgerMessage(
             event_id=UUID(found["ce_id"]),
             event_type=found["ce_type"][len(TYPE_PREFIX) :],
@@ -123,7 +135,7 @@ def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, byte
             time=found["ce_time"],
             body=body,
         )
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError) as error:  # orjson.JSONDecodeError is a ValueError
         raise EnvelopeError(f"malformed ledger message: {error}") from None
     if key is not None and key.decode() != str(message.group_id):
         raise EnvelopeError(f"key {key!r} is not the subject {message.group_id}")

@@ -1,0 +1,80 @@
+"""The envelope codec: the relay's fast path (from stored bytes) writes exactly the message
+the reference path (from the pydantic event) writes, and decoding gives the event back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from domain import commands as c
+from domain.actors import Actor
+from domain.aggregates.group import Group
+from domain.events.base import LedgerEvent
+from infra.kafka.envelope import EnvelopeError, decode, encode, encode_stored
+from infra.store.mapper import PydanticMapper
+
+pytestmark = pytest.mark.unit
+
+AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+OAR = Actor(id="oar-1", role="oar")
+# Quotes, backslashes, control characters, non-ASCII and astral characters, line separators.
+AWKWARD = 'Zoë\'s "group" \\ \t\n\x01\x1f\x7f — 日本 😀 \u2028\u2029 </script>'
+
+
+def _events(reason: str) -> list[LedgerEvent]:
+    group = Group.request(
+        c.RequestGroup(actor=Actor(id="m-1", role="member"), group="atlas", name="Atlas Zoë",
+                       group_type="other", managed_by="alumni", visibility="public",
+                       objectives="Keep in touch", proposed_managers=("m-1", "m-2")),
+        AT,
+    )  # fmt: skip
+    group.approve(c.ApproveGroup(actor=OAR, group="atlas", reason=reason), AT)
+    return list(group.pending_events)
+
+
+@pytest.mark.parametrize("reason", ["objectives are clear", AWKWARD])
+def test_encoding_from_stored_bytes_equals_encoding_the_event(reason: str) -> None:
+    mapper = PydanticMapper(transcoder=None)  # type: ignore[arg-type]  (the JSON mapper needs none)
+    for position, event in enumerate(_events(reason), start=7):
+        stored = mapper.to_stored_event(event)
+        key, value, headers = encode_stored(event.type_name(), stored.originator_id,
+                                            stored.originator_version, stored.state, position)  # fmt: skip
+        reference = encode(event, position)
+        assert (key, headers) == (reference[0], reference[2])
+        assert json.loads(value) == json.loads(reference[1])  # same body; key order may differ
+
+
+def test_the_value_is_compact_utf8_json_as_the_standard_library_writes_it() -> None:
+    event = _events(AWKWARD)[-1]
+    _, value, _ = encode(event, 1)
+    body = json.loads(value)
+    assert body["reason"] == AWKWARD
+    assert value == json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def test_decoding_gives_the_event_and_its_coordinates_back() -> None:
+    for position, event in enumerate(_events(AWKWARD), start=1):
+        message = decode(*encode(event, position))
+        assert message.event() == event
+        assert (message.position, message.event_id, message.group_id) == (
+            position, event.event_id, event.originator_id)  # fmt: skip
+        assert message.recomputed_hash() == event.event_hash
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [(b"{not json", "malformed ledger message"), (b'{"a": NaN}', "malformed ledger message")],
+)
+def test_a_body_that_is_not_strict_json_is_refused(value: bytes, problem: str) -> None:
+    key, _, headers = encode(_events("objectives are clear")[0], 1)
+    with pytest.raises(EnvelopeError, match=problem):
+        decode(key, value, headers)
+
+
+def test_a_message_without_ledger_headers_is_refused_naming_them() -> None:
+    key, value, headers = encode(_events("objectives are clear")[0], 1)
+    kept = [(name, raw) for name, raw in headers if name != "ledger_position"]
+    with pytest.raises(EnvelopeError, match="missing header\\(s\\): ledger_position"):
+        decode(key, value, kept)

@@ -86,6 +86,7 @@ def build_ledger(
         clock=clock,
         refusals=refusals,
         conflict_retries=settings.conflict_retries,
+        cache_size=settings.command_cache_size,
     )
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 

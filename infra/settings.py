@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     conflict_retries: int = Field(
         5, ge=1, le=50, description="Attempts of a command (load, check, save) before a version conflict exits 5"
     )
+    command_cache_size: int = Field(
+        1000, ge=0, description="Groups a long-running process keeps between commands (0: reload every time)"
+    )
 
     projection_database_url: str | None = Field(
         None, description="Read models; unset = the ledger's PostgreSQL, or var/projections.sqlite"

@@ -4,6 +4,12 @@ Each command loads its group, lets the aggregate check the rules and record
 events, and saves them in one transaction. A version conflict (another writer
 saved the group first) reloads and re-runs the whole command, a bounded number
 of times, then reports :class:`ConflictError`. Refusals are logged for audit.
+
+A long-running process (the demo, a service) keeps the groups its commands saved
+in a small cache, so the next command on a group needs no read. The cache never
+decides anything on its own: a command accepted on a stale copy collides with the
+newer version on save (the store's unique version) and is re-run on fresh state,
+and a refusal is only reported after the same command was refused on fresh state.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
@@ -60,11 +66,13 @@ class LedgerApplication(Application):
         clock: Callable[[], datetime],
         refusals: RefusalLog | None = None,
         conflict_retries: int = 5,
+        cache_size: int = 0,
     ) -> None:
         super().__init__(env=env)
         self.clock = clock
         self.refusals = refusals
         self.conflict_retries = conflict_retries
+        self._saved: LRUCache[str, Group] | None = LRUCache(cache_size) if cache_size > 0 else None
 
     def construct_mapper(self) -> Mapper:
         return PydanticMapper(transcoder=self.construct_transcoder())
@@ -77,9 +85,11 @@ class LedgerApplication(Application):
         at = self.clock()
         group = self._attempt(command, at, lambda: Group.request(command, at))
         try:
-            return self._save(group)
+            receipt = self._save(group)
         except IntegrityError:
             raise AlreadyRecorded(f"group {command.group} is already in the ledger") from None
+        self._keep(command.group, group)
+        return receipt
 
     def approve_group(self, command: c.ApproveGroup) -> Receipt:
         return self._change(command, Group.approve)
@@ -211,18 +221,45 @@ class LedgerApplication(Application):
     # -- mechanics -----------------------------------------------------------------
 
     def _change(self, command: C, operation: Operation) -> Receipt:
-        for _ in range(self.conflict_retries):
-            group = self.group(command.group)
+        attempts, use_cache = 0, True
+        while attempts < self.conflict_retries:
+            group, cached = self._for_command(command.group, use_cache)
             at = max(self.clock(), group.modified_on)  # ledger time never runs backwards in a group
-            self._attempt(command, at, lambda: operation(group, command, at))
             try:
-                return self._save(group)
+                if cached:
+                    operation(group, command, at)
+                else:
+                    self._attempt(command, at, lambda: operation(group, command, at))
+                receipt = self._save(group)
+            except RuleViolation:
+                if cached:  # the copy may be stale: decide again on fresh state (not a conflict)
+                    use_cache = False
+                    continue
+                raise
             except IntegrityError:
-                continue  # someone saved this group first: reload and re-run
+                attempts += 1  # someone saved this group first: reload and re-run
+                continue
+            self._keep(command.group, group)
+            return receipt
         raise ConflictError(
             f"group {command.group} kept changing under {type(command).__name__}; "
             f"gave up after {self.conflict_retries} attempts, nothing recorded"
         )
+
+    def _for_command(self, slug: str, use_cache: bool) -> tuple[Group, bool]:
+        """The group to run a command on, and whether it is the cached copy. A cached copy is
+        taken out of the cache: no other thread can change it, and a failed command (which
+        may have changed it halfway) simply drops it."""
+        if self._saved is not None and use_cache:
+            try:
+                return self._saved.get(slug, evict=True), True
+            except KeyError:
+                pass
+        return self.group(slug), False
+
+    def _keep(self, slug: str, group: Group) -> None:
+        if self._saved is not None:
+            self._saved.put(slug, group)
 
     def _attempt(self, command: c.GroupCommand, at: datetime, action: Callable[[], Any]) -> Any:
         try:

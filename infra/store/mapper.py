@@ -8,9 +8,9 @@ stored ``event_hash`` as it is, so a verifier can recompute and compare.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
@@ -22,7 +22,7 @@ class PydanticMapper(Mapper):
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
             topic=get_topic(type(domain_event)),
-            state=json.dumps(state, separators=(",", ":")).encode("utf-8"),
+            state=orjson.dumps(state),  # compact UTF-8 JSON
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -35,4 +35,4 @@ class PydanticMapper(Mapper):
 
 def decode_state(stored_event: StoredEvent) -> dict[str, Any]:
     """The stored JSON state of an event, as written."""
-    return json.loads(stored_event.state)
+    return orjson.loads(stored_event.state)

@@ -54,7 +54,7 @@ class Projector:
                 self._apply(tp, records)
             if progress:
                 progress(self.applied, self._total_known())
-            if once and not batches and self._caught_up():
+            if once and self._caught_up():  # no final empty poll: the fetches told the high watermarks
                 break
         return self.applied
 

@@ -2,9 +2,12 @@
 
 Each poll's records of one partition are applied with the partition's next offset
 in ONE transaction, so a crash never half-applies a batch; on restart it seeks to
-the offsets stored beside the rows. A message that cannot be decoded or applied
-stops the projector with its coordinates, or (if a dead-letter topic is set) is
-parked there and its group marked stale.
+the offsets stored beside the rows. A batch is decoded, checked against the stale
+groups and applied as one unit of work (``projections.writer.apply_events``). If
+anything in it fails, the batch is rolled back and re-applied one record per
+transaction to find the culprit: a message that cannot be decoded or applied stops
+the projector with its coordinates, or (if a dead-letter topic is set) is parked
+there and its group marked stale.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from consumers.failures import ProjectorStopped, park
 from infra.kafka.envelope import decode
-from projections.tables import stale_groups
-from projections.writer import apply_event, record_offset, stored_offsets
+from projections.writer import apply_events, record_offset, stale_among, stored_offsets
 
 log = logging.getLogger("oar.projector")
 Progress = Callable[[int, int], None]  # (applied so far, total known)
@@ -83,24 +85,29 @@ class Projector:
     def _apply(self, tp: TopicPartition, records: list[Any]) -> None:
         try:
             with self.engine.begin() as connection:
-                self.applied += sum(self._apply_one(connection, r) for r in records)
+                applied = self._apply_batch(connection, records)
                 record_offset(connection, tp.topic, tp.partition, records[-1].offset + 1)
-        except Exception:  # noqa: BLE001 - isolate the bad record, one transaction each
+            self.applied += applied
+        except Exception as problem:  # noqa: BLE001 - isolate the bad record, one transaction each
+            log.warning("batch of %d at %s/%s/%s failed (%s): applying it record by record",
+                        len(records), tp.topic, tp.partition, records[0].offset, str(problem)[:300])  # fmt: skip
             for record in records:
                 with self.engine.begin() as connection:
                     self._apply_isolated(connection, tp, record)
 
-    def _apply_one(self, connection: Any, record: Any) -> int:
-        message = decode(record.key, record.value, record.headers)
-        if connection.execute(select(stale_groups.c.group_id).where(
-                stale_groups.c.group_id == str(message.group_id))).first():  # fmt: skip
+    def _apply_batch(self, connection: Any, records: list[Any]) -> int:
+        """Decode, refuse stale groups, apply as one unit of work; raises on the first problem."""
+        messages = [decode(r.key, r.value, r.headers) for r in records]
+        if stale := stale_among(connection, {str(m.group_id) for m in messages}):
+            record, message = next((r, m) for r, m in zip(records, messages) if str(m.group_id) in stale)
             raise ProjectorStopped.stale(record, message)
-        return int(apply_event(connection, message.event(), message.position))
+        return apply_events(connection, [(m.event(), m.position) for m in messages])
 
     def _apply_isolated(self, connection: Any, tp: TopicPartition, record: Any) -> None:
         try:
             with connection.begin_nested():
-                self.applied += self._apply_one(connection, record)
+                applied = self._apply_batch(connection, [record])
+            self.applied += applied
         except Exception as problem:  # noqa: BLE001 - stop or park, never skip silently
             if self.config.dead_letter_topic is None:
                 raise ProjectorStopped.on(record, problem) from problem

@@ -71,10 +71,13 @@ def group_key(event: LedgerEvent) -> Key:
 
 
 def _key_of(change: Upsert | Update | Delete | Increment) -> Key:
-    columns = primary_key(change.table)
-    if len(change.key) != len(columns) or not all(c in change.key for c in columns):
-        raise ValueError(f"{type(change).__name__} on {change.table} by {sorted(change.key)}, not its primary key")
-    return tuple([change.key[c] for c in columns])
+    columns, key = primary_key(change.table), change.key
+    try:
+        if len(key) == len(columns):
+            return tuple([key[c] for c in columns])
+    except KeyError:
+        pass
+    raise ValueError(f"{type(change).__name__} on {change.table} by {sorted(key)}, not its primary key")
 
 
 class TableRows:
@@ -139,18 +142,38 @@ class TableRows:
         return [w for w in found if w.rows]
 
 
+_UNKNOWN = object()
+
+
+@cache
+def _omitted(table: str, column: str) -> Any:
+    """What an INSERT that omits ``column`` stores: its scalar default, NULL if it is
+    nullable without a default; ``_UNKNOWN`` for a callable or server default, a key or
+    a NOT NULL column without a default (the INSERT would fail)."""
+    c = read_models.tables[table].c[column]
+    if c.primary_key or c.server_default is not None:
+        return _UNKNOWN
+    if c.default is None:
+        return None if c.nullable else _UNKNOWN
+    return c.default.arg if c.default.is_scalar else _UNKNOWN
+
+
 def _default(table: str, column: str) -> Any:
-    """The value an INSERT that omits ``column`` stores (scalar defaults only)."""
-    default = read_models.tables[table].c[column].default
-    return default.arg if default is not None and default.is_scalar else None
+    value = _omitted(table, column)
+    return None if value is _UNKNOWN else value
 
 
 def _inserts(table: str, rows: Iterable[Row | None]) -> list[Write]:
+    """Rows that omit different columns share one statement once the omitted columns
+    are given the value omitting them stores (fewer statements, same rows)."""
+    found = [row for row in rows if row is not None]
+    given = set().union(*found)
     shapes: dict[tuple[str, ...], list[Row]] = defaultdict(list)
-    for row in rows:
-        if row is not None:
-            shapes[tuple(sorted(row))].append(row)
-    return [Write("insert", table, shape, found) for shape, found in shapes.items()]
+    for row in found:
+        filled = {c: v for c in given.difference(row) if (v := _omitted(table, c)) is not _UNKNOWN}
+        row = row | filled if filled else row
+        shapes[tuple(sorted(row))].append(row)
+    return [Write("insert", table, shape, rows) for shape, rows in shapes.items()]
 
 
 class Staging:

@@ -178,6 +178,38 @@ def test_rows_updated_in_different_columns_are_written_by_one_statement_per_shap
     ]
 
 
+def test_new_rows_omitting_different_nullable_columns_share_one_insert_with_nulls():
+    bob, carol = {"group_id": "g-1", "member_id": "bob"}, {"group_id": "g-1", "member_id": "carol"}
+    staging = staged(
+        Upsert("memberships", ALICE, {"status": "member", "since": T0}),
+        Upsert("memberships", bob, {"status": "pending", "since": T0, "requested_at": T0}),
+        Upsert("memberships", carol, {"status": "rejected", "since": T0, "decided_by": "m-1", "criterion": "c"}),
+    )
+    nulls = {"requested_at": None, "decided_by": None, "criterion": None}
+    assert writes(staging) == [("insert", "memberships", ("criterion", "decided_by", "group_id", "member_id",
+                                                          "requested_at", "since", "status"), [
+        ALICE | {"status": "member", "since": T0} | nulls,
+        bob | {"status": "pending", "since": T0} | nulls | {"requested_at": T0},
+        carol | {"status": "rejected", "since": T0} | nulls | {"decided_by": "m-1", "criterion": "c"},
+    ])]  # fmt: skip
+
+
+def test_a_column_whose_omission_the_staging_cannot_state_keeps_its_own_insert():
+    meetup, party = {"group_id": "g-1", "gathering": "meetup"}, {"group_id": "g-1", "gathering": "party"}
+    staging = staged(Upsert("gatherings", meetup, {"title": "M", "unregistered_attendees": ["x"]}),
+                     Upsert("gatherings", party, {"title": "P"}))  # a callable default: left to the insert
+    assert [w.rows for w in staging.writes()] == [[meetup | {"title": "M", "unregistered_attendees": ["x"]}],
+                                                  [party | {"title": "P"}]]  # fmt: skip
+    g2 = {"group_id": "g-2"}
+    staging = staged(Upsert("groups", G, {"slug": "g", "member_count": 3}), Upsert("groups", g2, {"slug": "h"}),
+                     Upsert("groups", {"group_id": "g-3"}))  # fmt: skip
+    # member_count omitted stores its default, 0; slug (NOT NULL, no default) cannot be stated
+    assert [w.rows for w in staging.writes()] == [
+        [G | {"slug": "g", "member_count": 3}, g2 | {"slug": "h", "member_count": 0}],
+        [{"group_id": "g-3", "member_count": 0}],
+    ]
+
+
 # -- what the staging refuses to guess ------------------------------------------------------
 
 

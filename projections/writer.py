@@ -3,7 +3,8 @@
 A batch of events (one poll's records of one partition) is applied in three steps:
 
 1. fold every event (pure, ``projections.fold``) and collect the rows its changes touch;
-2. load those rows: one SELECT per table (primary keys ``IN`` the batch's, chunked);
+2. load those rows: one SELECT per table, by primary key (joined with ``unnest`` of
+   one array per key column on PostgreSQL, ``IN`` lists of at most ``CHUNK`` on SQLite);
 3. apply the changes in memory (``projections.staging``, with the semantics of the SQL
    statements) and write the result with one ``executemany`` per statement shape:
    DELETE, UPDATE of the assigned columns, INSERT of new rows, per table, then the
@@ -74,6 +75,8 @@ def _staging(connection: Connection, keys: dict[str, set[Key]]) -> Staging:
 def _load(connection: Connection, name: str, keys: Iterable[Key]) -> list[Row]:
     """The rows of table ``name`` whose primary keys are among ``keys``."""
     table, columns, keys = read_models.tables[name], primary_key(name), list(keys)
+    if not keys:
+        return []
     if connection.dialect.name == "postgresql":
         params = {f"k_{c}": [key[i] for key in keys] for i, c in enumerate(columns)}
         return [dict(row) for row in connection.execute(_load_by_arrays(name), params).mappings()]

@@ -80,15 +80,20 @@ def _load(connection: Connection, name: str, keys: Iterable[Key]) -> list[Row]:
     if connection.dialect.name == "postgresql":
         params = {f"k_{c}": [key[i] for key in keys] for i, c in enumerate(columns)}
         return [dict(row) for row in connection.execute(_load_by_arrays(name), params).mappings()]
-    if len(columns) == 1:
-        match, wanted = table.c[columns[0]], [key[0] for key in keys]
-    else:
-        match, wanted = tuple_(*(table.c[c] for c in columns)), list(keys)
+    wanted = [key[0] for key in keys] if len(columns) == 1 else keys
     found: list[Row] = []
     for start in range(0, len(wanted), CHUNK):
-        chunk = select(table).where(match.in_(wanted[start : start + CHUNK]))
-        found += [dict(row) for row in connection.execute(chunk).mappings()]
+        chunk = {"keys": wanted[start : start + CHUNK]}
+        found += [dict(row) for row in connection.execute(_load_by_in(name), chunk).mappings()]
     return found
+
+
+@cache
+def _load_by_in(name: str) -> Any:
+    # one statement object: building one per call costs more than SQLite's query
+    table, columns = read_models.tables[name], primary_key(name)
+    match = table.c[columns[0]] if len(columns) == 1 else tuple_(*(table.c[c] for c in columns))
+    return select(table).where(match.in_(bindparam("keys", expanding=True)))
 
 
 @cache

@@ -87,7 +87,7 @@ NAME = "replay"
 GOAL = 0.5
 EVENTS, QUICK_EVENTS = 10_000, 1_500
 """Events replayed; smaller than the relay's because the projector applies a few
-thousand events per second (~3,000/s on SQLite and PostgreSQL on the dev machine)."""
+thousand events per second (2,500-3,500/s on SQLite and PostgreSQL on the dev machine)."""
 MEMORY_FACTORS = (1, 2)
 """Memory is measured at these multiples of the replay size (plus ``OAR_BENCH_REPLAY_EVENTS``)."""
 MEMORY_GOAL_MB, MEMORY_GOAL_EVENTS = 300, 1_000_000

@@ -60,17 +60,24 @@ def apply_in_batches(engine: Engine, events: list, size: int) -> int:
     return applied
 
 
+@contextmanager
+def demo_year_on_topic(settings: Settings, clock, bootstrap: str) -> Iterator[tuple]:
+    """The demo year recorded, relayed and read back: (ledger, [(event, position)] by partition
+    then offset)."""
+    create_topics(settings, bootstrap)
+    with open_ledger(settings, clock) as ledger:
+        run_year(DemoRun(app=ledger.app, clock=clock, suffix=uuid.uuid4().hex[:6]))
+        total = build_relay(ledger, bootstrap).drain()
+        records = read_topic(bootstrap, settings.ledger_topic, total)
+        yield ledger, [(m.event(), m.position) for m in (decode(r.key, r.value, r.headers) for r in records)]
+
+
 def test_one_batch_equals_one_event_at_a_time(settings, clock, dev_broker, unique_topic, tmp_path):
     bootstrap = dev_broker.bootstrap_servers
     s = on_topic(settings, unique_topic)
-    create_topics(s, bootstrap)
-    with open_ledger(s, clock) as ledger:
-        run_year(DemoRun(app=ledger.app, clock=clock, suffix=uuid.uuid4().hex[:6]))
-        total = build_relay(ledger, bootstrap).drain()
+    with demo_year_on_topic(s, clock, bootstrap) as (ledger, events):
+        total = len(events)
         assert total > 60
-        records = read_topic(bootstrap, s.ledger_topic, total)  # by partition, then offset
-        messages = [decode(r.key, r.value, r.headers) for r in records]
-        events = [(m.event(), m.position) for m in messages]
         assert len({e.originator_id for e, _ in events}) == 7
         # each third event is delivered again five events later: an earlier version of its group
         delivered = []
@@ -105,14 +112,8 @@ def test_one_batch_equals_one_event_at_a_time(settings, clock, dev_broker, uniqu
 
 def test_a_difference_would_be_seen(settings, clock, dev_broker, unique_topic, tmp_path):
     """The comparison above is not vacuous: one event fewer is a difference."""
-    bootstrap = dev_broker.bootstrap_servers
     s = on_topic(settings, unique_topic)
-    create_topics(s, bootstrap)
-    with open_ledger(s, clock) as ledger:
-        run_year(DemoRun(app=ledger.app, clock=clock, suffix=uuid.uuid4().hex[:6]))
-        total = build_relay(ledger, bootstrap).drain()
-        records = read_topic(bootstrap, s.ledger_topic, total)
-        events = [(m.event(), m.position) for m in (decode(r.key, r.value, r.headers) for r in records)]
+    with demo_year_on_topic(s, clock, dev_broker.bootstrap_servers) as (_, events):
         with (
             projection_database(s, tmp_path, "all") as everything,
             projection_database(s, tmp_path, "but_last") as but_last,

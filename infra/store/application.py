@@ -27,7 +27,7 @@ from eventsourcing.utils import get_topic
 from domain import commands as c
 from domain.aggregates.group import Group
 from domain.aggregates.snapshot import GroupSnapshot
-from domain.errors import AlreadyRecorded, NotFound, RuleViolation
+from domain.errors import AlreadyRecorded, DomainError, NotFound, RuleViolation
 from domain.events.base import LedgerEvent
 from domain.events.group import GroupRequested
 from domain.ids import group_id
@@ -240,7 +240,7 @@ class LedgerApplication(Application):
                 else:
                     self._attempt(command, at, lambda: operation(group, command, at))
                 receipt = self._save(group)
-            except RuleViolation:
+            except DomainError:  # a refusal, or e.g. a gathering the copy does not know yet
                 if cached:  # the copy may be stale: decide again on fresh state (not a conflict)
                     use_cache = False
                     continue

@@ -3,8 +3,12 @@ never decides anything. Two applications on one database play two processes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from test_application_support import CRITERION, active_group, events_named, manager, member, position, version_of
+from test_application_support import (
+    CRITERION, active_group, approved_gathering, events_named, manager, member, position, version_of,
+)  # fmt: skip
 
 from domain import commands as c
 from domain.errors import RuleViolation
@@ -77,6 +81,16 @@ def test_refused_on_a_stale_copy_is_decided_again_on_fresh_state_and_accepted(le
 
     assert receipt.versions == (4,)
     assert ledger.refusals.since(refusals_before) == []  # the stale refusal was never reported
+
+
+def test_not_found_on_a_stale_copy_is_looked_up_again_on_fresh_state(ledger, other, clock):
+    active_group(ledger.app, SLUG)  # cached here: no gatherings
+    approved_gathering(other.app, SLUG, "colloquium", clock() + timedelta(days=60))
+
+    receipt = ledger.app.propose_speaker(
+        c.ProposeSpeaker(actor=manager("m-1"), group=SLUG, gathering="colloquium", speaker="s-1"))  # fmt: skip
+
+    assert receipt.events == ("SpeakerProposed.v1",)
 
 
 def test_a_command_that_fails_drops_the_cached_copy(ledger, other):

@@ -235,15 +235,14 @@ class LedgerApplication(Application):
             group, cached = self._for_command(command.group, use_cache)
             at = max(self.clock(), group.modified_on)  # ledger time never runs backwards in a group
             try:
-                if cached:
-                    operation(group, command, at)
-                else:
-                    self._attempt(command, at, lambda: operation(group, command, at))
+                operation(group, command, at)
                 receipt = self._save(group)
-            except DomainError:  # a refusal, or e.g. a gathering the copy does not know yet
+            except DomainError as refusal:  # a refusal, or e.g. a gathering the copy does not know yet
                 if cached:  # the copy may be stale: decide again on fresh state (not a conflict)
                     use_cache = False
                     continue
+                if isinstance(refusal, RuleViolation):
+                    self._log_refusal(command, at, refusal)
                 raise
             except IntegrityError:
                 attempts += 1  # someone saved this group first: reload and re-run

@@ -74,7 +74,7 @@ def _staging(connection: Connection, keys: dict[str, set[Key]]) -> Staging:
 
 def _load(connection: Connection, name: str, keys: Iterable[Key]) -> list[Row]:
     """The rows of table ``name`` whose primary keys are among ``keys``."""
-    table, columns, keys = read_models.tables[name], primary_key(name), list(keys)
+    columns, keys = primary_key(name), list(keys)
     if not keys:
         return []
     if connection.dialect.name == "postgresql":

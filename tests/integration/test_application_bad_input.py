@@ -24,7 +24,7 @@ from test_application_support import (
 
 from domain import commands as c
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from infra.bootstrap import Ledger
+from bootstrap import Ledger
 
 pytestmark = pytest.mark.integration
 

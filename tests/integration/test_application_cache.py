@@ -12,7 +12,7 @@ from test_application_support import (
 
 from domain import commands as c
 from domain.errors import RuleViolation
-from infra.bootstrap import build_ledger
+from bootstrap import build_ledger
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ from test_application_support import active_group, events_named, member, positio
 from domain import commands as c
 from domain.aggregates.group import Group
 from domain.errors import AlreadyRecorded, RuleViolation
-from infra.bootstrap import build_ledger
-from infra.store.application import ConflictError
+from bootstrap import build_ledger
+from service.ledger import ConflictError
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from domain import commands as c
 from domain.canonical import GENESIS_HASH, record_hash
 from domain.ids import group_id
 from domain.values import Attendance, GatheringStatus, GroupStatus
-from infra.bootstrap import build_ledger
+from bootstrap import build_ledger
 from infra.store.mapper import decode_state
 
 pytestmark = pytest.mark.integration

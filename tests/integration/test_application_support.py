@@ -13,8 +13,8 @@ from domain import commands as c
 from domain.actors import Actor
 from domain.events.base import LedgerEvent
 from domain.values import Role
-from infra.bootstrap import Ledger
-from infra.store.application import LedgerApplication, Receipt
+from bootstrap import Ledger
+from service.ledger import LedgerApplication, Receipt
 
 OAR = Actor(id="oar-1", role=Role.OAR_OFFICER)
 CRITERION = "was a member of the CMS collaboration"

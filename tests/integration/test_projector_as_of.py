@@ -15,8 +15,8 @@ from test_projector_support import OAR, cli_env, manager, member, oar_ledger
 
 from domain import commands as c
 from domain.errors import NotFound
-from infra.cli.render import to_jsonable
-from infra.queries import group_state, history_row
+from entrypoints.cli.render import to_jsonable
+from service.history import group_state, history_row
 
 pytestmark = pytest.mark.integration
 

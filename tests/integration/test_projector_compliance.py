@@ -18,9 +18,9 @@ import pytest
 from test_projector_support import OAR, cli_env, create_topics, manager, member, oar_ledger, on_topic, open_ledger, project
 
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_relay
-from infra.demo.script import DemoRun
-from infra.store.application import LedgerApplication as App
+from bootstrap import build_projection_engine, build_relay
+from entrypoints.demo.script import DemoRun
+from service.ledger import LedgerApplication as App
 
 pytestmark = pytest.mark.integration
 

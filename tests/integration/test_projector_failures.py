@@ -23,7 +23,7 @@ from test_projector_support import (
 
 from consumers.failures import ProjectorStopped
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_projector
+from bootstrap import build_projection_engine, build_projector
 from infra.kafka.envelope import encode
 from infra.kafka.topics import TopicSpec
 from projections.tables import audit_trail, groups, stale_groups

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from domain import commands as c
-from infra.cli.context import run_command
-from infra.cli.options import Actor, ActingRole, GroupSlug, MemberId, Reason, actor
-from infra.store.application import LedgerApplication as App
+from entrypoints.cli.context import run_command
+from entrypoints.cli.options import Actor, ActingRole, GroupSlug, MemberId, Reason, actor
+from service.ledger import LedgerApplication as App
 
 member_app = typer.Typer(help="Join, request, moderate and leave group membership.", no_args_is_help=True)
 

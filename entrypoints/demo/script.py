@@ -11,7 +11,7 @@ from domain import commands as c
 from domain.actors import Actor
 from domain.errors import DomainError
 from infra.clock import SimulatedClock
-from infra.store.application import LedgerApplication
+from service.ledger import LedgerApplication
 
 OAR = Actor(id="oar-officer-1", role="oar")
 

@@ -11,9 +11,9 @@ import typer
 
 from domain import commands as c
 from domain.values import Purpose, SponsorSector
-from infra.cli.context import run_command
-from infra.cli.options import Actor, ActingRole, EventSlug, GroupSlug, MemberId, Reason, actor
-from infra.store.application import LedgerApplication as App
+from entrypoints.cli.context import run_command
+from entrypoints.cli.options import Actor, ActingRole, EventSlug, GroupSlug, MemberId, Reason, actor
+from service.ledger import LedgerApplication as App
 
 event_app = typer.Typer(help="Propose, decide and list group events (§20-§24, Annex 1).", no_args_is_help=True)
 speaker_app = typer.Typer(help="Propose and decide guest speakers (§22).", no_args_is_help=True)

@@ -8,8 +8,8 @@ and ledger times agree. Refused attempts are deliberate: each shows its clause.
 from __future__ import annotations
 
 from domain import commands as c
-from infra.demo.script import OAR, DemoRun, manager, member
-from infra.store.application import LedgerApplication as App
+from entrypoints.demo.script import OAR, DemoRun, manager, member
+from service.ledger import LedgerApplication as App
 
 
 def run_year(run: DemoRun) -> None:

@@ -8,9 +8,9 @@ import typer
 
 from domain import commands as c
 from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
-from infra.cli.context import run_command
-from infra.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
-from infra.store.application import LedgerApplication as App
+from entrypoints.cli.context import run_command
+from entrypoints.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
+from service.ledger import LedgerApplication as App
 
 group_app = typer.Typer(help="Request, decide, deactivate and terminate groups.", no_args_is_help=True)
 manager_app = typer.Typer(help="Appoint and remove group managers (§7).", no_args_is_help=True)

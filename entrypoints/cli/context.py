@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,12 +37,12 @@ def build_command(command_class: type, **fields: Any) -> Any:
     return command_class.model_validate({k: v for k, v in fields.items() if v is not None})
 
 
-def run_command(ctx: typer.Context, command_class: type, handler: Callable, **fields: Any) -> None:
+def run_command(ctx: typer.Context, command_class: type, **fields: Any) -> None:
     """Validate, execute through the application, and report what was recorded."""
     from entrypoints.cli.render import print_receipt
 
     command = build_command(command_class, **fields)
-    receipt = handler(state(ctx).ledger.app, command)
+    receipt = state(ctx).ledger.app.execute(command)
     print_receipt(receipt, state(ctx).json_output)
     publish_embedded(state(ctx))
 

@@ -12,16 +12,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
+from typing import TYPE_CHECKING
 
 from infra.clock import system_clock
-from infra.db import make_engine, metadata
 from infra.settings import Settings
-from service.ledger import LedgerApplication
-from infra.store.refusals import RefusalLog
-import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
-import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from infra.store.refusals import RefusalLog
+    from service.ledger import LedgerApplication
+
+# Heavy imports (SQLAlchemy, eventsourcing, Kafka) happen inside the builders, so that an
+# entrypoint pays only for what it builds (`oar-ledger --help` builds nothing).
+
+
+def build_clock(settings: Settings) -> Callable[[], datetime]:
+    """The ledger's clock: the system's, in UTC (tests and the demo pass their own)."""
+    return system_clock
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -34,6 +42,8 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "SQLITE_LOCK_TIMEOUT": "30",
             "CREATE_TABLE": create,
         }
+    from sqlalchemy.engine import make_url
+
     url = make_url(settings.database_url)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -75,6 +85,12 @@ class Ledger:
 def build_ledger(
     settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
+    import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
+    import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
+    from infra.db import make_engine, metadata
+    from infra.store.refusals import RefusalLog
+    from service.ledger import LedgerApplication
+
     settings = settings or Settings()
     if not settings.uses_postgres:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -152,6 +168,7 @@ def checkpoint_now(ledger: Ledger, *, bootstrap: str | None = None, force: bool 
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
+    from infra.db import make_engine
     from projections.tables import read_models
 
     url = url or settings.projection_url

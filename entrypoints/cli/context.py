@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bootstrap import Ledger, build_ledger
-from infra.settings import Settings
+if TYPE_CHECKING:  # the ledger is built on first use: `--help` and read-model queries never import it
+    from datetime import datetime
+
+    from bootstrap import Ledger
+    from infra.settings import Settings
 
 
 @dataclass
@@ -20,8 +23,18 @@ class CliState:
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
+            from bootstrap import build_ledger
+
             self._ledger = build_ledger(self.settings)
         return self._ledger
+
+    def clock(self) -> datetime:
+        """Now, by the ledger's clock, without building the ledger for it."""
+        if self._ledger is not None:
+            return self._ledger.app.clock()
+        from bootstrap import build_clock
+
+        return build_clock(self.settings)()
 
     def close(self) -> None:
         if self._ledger is not None:

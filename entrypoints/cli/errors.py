@@ -11,9 +11,6 @@ from enum import IntEnum
 from pydantic import ValidationError
 
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from service.relay import BrokerDataLoss, RelayError
-from infra.kafka.relay_lock import RelayBusy
-from service.ledger import ConflictError
 
 
 class ExitCode(IntEnum):
@@ -44,6 +41,11 @@ def describe_validation(error: ValidationError) -> str:
 
 def translate(error: Exception) -> tuple[ExitCode, str] | None:
     """(exit code, message) for errors we expect; None for a bug (let it crash)."""
+    # Imported here: a command that never touched Kafka or the event store does not load them.
+    from infra.kafka.relay_lock import RelayBusy
+    from service.ledger import ConflictError
+    from service.relay import BrokerDataLoss, RelayError
+
     if isinstance(error, ValidationError):
         return ExitCode.USAGE, describe_validation(error)
     if isinstance(error, CliError):

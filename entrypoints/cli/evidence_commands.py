@@ -227,11 +227,3 @@ def verify(
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(keys_app, name="keys")
-    app.command("checkpoint")(checkpoint)
-    app.command("prove")(prove)
-    app.command("verify-proof")(verify_proof)
-    app.command("verify")(verify)

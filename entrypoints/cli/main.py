@@ -1,25 +1,67 @@
-"""The ``oar-ledger`` command: the root, its subcommand groups, and error translation."""
+"""The ``oar-ledger`` command: the root, its table of (lazily imported) commands, and the
+translation of errors into exit codes."""
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Annotated
 
 import typer
 
-from entrypoints.cli.context import CliState
-from entrypoints.cli.errors import translate
-from entrypoints.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
-from entrypoints.cli.group_commands import group_app, manager_app
-from entrypoints.cli.member_commands import member_app
-from entrypoints.cli.query_commands import history, refusals, show
-from entrypoints.render import err
+from entrypoints.cli.lazy import LazyCommand, LazyGroup
+
+_CLI = "entrypoints.cli"
+COMMANDS: tuple[LazyCommand, ...] = tuple(
+    LazyCommand(name, f"{_CLI}.{target}", help)
+    for name, target, help in (
+        # decisions (each records an event, or a refusal)
+        ("group", "group_commands:group_app", "Request, decide, deactivate and terminate groups."),
+        ("manager", "group_commands:manager_app", "Appoint and remove group managers (§7)."),
+        ("member", "member_commands:member_app", "Join, request, moderate and leave group membership."),
+        ("event", "gathering_commands:event_app", "Propose, decide and list group events (§20-§24, Annex 1)."),
+        ("speaker", "gathering_commands:speaker_app", "Propose and decide guest speakers (§22)."),
+        ("attendance", "gathering_commands:attendance_app", "Register participants and record attendance (§19, §30)."),
+        ("sponsorship", "gathering_commands:sponsorship_app", "Request and decide sponsorships (§25, §26)."),
+        # the event store
+        ("show", "query_commands:show", "Current state of a group (or its state --as-of a past moment), rebuilt from its events in the ledger, with the compliance flags of that moment."),
+        ("history", "query_commands:history", "Every event of a group in order: time, actor, role, action, reason, clause (optionally only those --from/--to the given moments)."),
+        ("refusals", "query_commands:refusals", "Refused commands, kept for audit (no ledger event was written for them)."),
+        # the read models
+        ("groups", "read_commands:groups", "Every group, from the read models (run `project` to bring them up to date)."),
+        ("compliance", "read_commands:compliance", "Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."),
+        ("pending", "read_commands:pending", "Membership requests waiting for a manager's decision, with their age."),
+        ("sponsorships", "read_commands:sponsorships", "The sponsorship register with its §26 screening outcome and clause."),
+        ("audit", "audit_commands:audit", "The audit trail from the projections: every event with position, time, actor, role, action, reason and clause. `audit export --format csv|json|jsonl` exports it."),
+        # Kafka and projections
+        ("broker", "kafka_commands:broker", "Run the development broker (memory only) in the foreground until Ctrl-C."),
+        ("kafka", "kafka_commands:kafka_app", "Create and check the ledger's Kafka topics."),
+        ("relay", "kafka_commands:relay", "Publish every stored event, in order, to the ledger topic (the outbox relay)."),
+        ("project", "projection_commands:project", "Consume the ledger topic into the read models (graceful stop on SIGTERM/Ctrl-C)."),
+        ("replay", "projection_commands:replay", "Rebuild every projection from offset 0 of the topic into a fresh database."),
+        ("projections", "projection_commands:projections_app", "Compare projection databases."),
+        # evidence
+        ("keys", "evidence_commands:keys_app", "The Ed25519 key that signs checkpoints."),
+        ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
+        ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
+        ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
+        ("verify", "evidence_commands:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
+        # administration
+        ("db", "admin_commands:db_app", "Database set-up."),
+        ("contracts", "admin_commands:contracts_app", "JSON Schemas and the AsyncAPI document for downstream teams."),
+        ("demo", "demo_command:demo", "Record a realistic year (2024-2025) of several groups, refusals included, publish it to Kafka (starting the development broker if none is configured), and summarise."),
+    )
+)  # fmt: skip
+
+
+class RootGroup(LazyGroup):
+    lazy_commands = COMMANDS
 
 
 def create_app() -> typer.Typer:
     app = typer.Typer(
         name="oar-ledger",
+        cls=RootGroup,
+        add_completion=False,  # shell completion would import typer.completion on every call
         help=(
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
@@ -31,40 +73,16 @@ def create_app() -> typer.Typer:
         rich_markup_mode=None,
     )
     app.callback()(_root)
-    for name, sub in (
-        ("group", group_app), ("manager", manager_app), ("member", member_app),
-        ("event", event_app), ("speaker", speaker_app), ("attendance", attendance_app),
-        ("sponsorship", sponsorship_app),
-    ):  # fmt: skip
-        app.add_typer(sub, name=name)
-    for query in (show, history, refusals):
-        app.command()(query)
-    _register_optional(app)
     return app
-
-
-def _register_optional(app: typer.Typer) -> None:
-    """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from entrypoints.cli import admin_commands, audit_commands, demo_command, kafka_commands, projection_commands
-
-    app.command("demo")(demo_command.demo)
-    app.command("broker")(kafka_commands.broker)
-    app.command("relay")(kafka_commands.relay)
-    app.add_typer(kafka_commands.kafka_app, name="kafka")
-    __import__("entrypoints.cli.evidence_commands", fromlist=["register"]).register(app)
-    for command in (projection_commands.project, projection_commands.replay, projection_commands.groups,
-                    projection_commands.compliance, projection_commands.pending,
-                    projection_commands.sponsorships, audit_commands.audit):  # fmt: skip
-        app.command()(command)
-    app.add_typer(projection_commands.projections_app, name="projections")
-    app.add_typer(admin_commands.db_app, name="db")
-    app.add_typer(admin_commands.contracts_app, name="contracts")
 
 
 def _root(
     ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="JSON output for every command.")] = False,
 ) -> None:
+    import logging
+
+    from entrypoints.cli.context import CliState
     from infra.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -79,6 +97,9 @@ def run(argv: list[str] | None = None) -> None:
     try:
         create_app()(args=argv, prog_name="oar-ledger")
     except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
+        from entrypoints.cli.errors import translate
+        from entrypoints.render import err
+
         translated = translate(error)
         if translated is None:
             raise

@@ -23,7 +23,7 @@ from rich.console import Console
 from sqlalchemy import create_engine, text
 
 from bench.rules import MIN_PAIRS, NOISY_SPREAD, Pairs
-from infra.bootstrap import event_store_env
+from bootstrap import event_store_env
 from infra.db import sqlalchemy_url
 from infra.settings import Settings
 

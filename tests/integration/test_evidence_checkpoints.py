@@ -9,17 +9,17 @@ from collections.abc import Iterator
 import pytest
 from test_evidence_support import Tamper, add_demo, demo_ledger, evidence_settings, make_key
 
-from infra.bootstrap import Ledger
+from bootstrap import Ledger
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
-from infra.evidence.checkpointer import Checkpointer
+from service.evidence.checkpointer import Checkpointer
 from infra.evidence.errors import NotCovered, ProofError
 from infra.evidence.leaves import LeafStore, leaf_of
 from infra.evidence.merkle import MerkleTree
-from infra.evidence.proofs import Prover, verify_document
+from service.evidence.proofs import Prover, verify_document
 from infra.evidence.records import from_notification
-from infra.evidence.service import checkpoint_hook, checkpoint_now
+from service.evidence.service import checkpoint_hook, checkpoint_now
 from infra.evidence.signing import ensure_signing_key
-from infra.evidence.verifier import verify_ledger
+from service.evidence.verifier import verify_ledger
 
 pytestmark = pytest.mark.integration
 

@@ -23,10 +23,10 @@ from domain.events.base import LedgerEvent
 from domain.events.catalog import event_types
 from infra.canonical import canonical_bytes, loads
 from infra.clock import SimulatedClock
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from infra.evidence.records import StoredRecord, from_notification
-from infra.store.application import LedgerApplication
+from service.ledger import LedgerApplication
 
 pytestmark = pytest.mark.unit
 

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from infra.evidence.checkpoint_store import StoredCheckpoint
-from infra.evidence.checkpointer import Checkpointer
+from service.evidence.checkpointer import Checkpointer
 from infra.evidence.errors import EvidenceError, MissingSigningKey
 
 log = logging.getLogger("oar.evidence")

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from infra.cli.context import CliState
-from infra.cli.errors import translate
-from infra.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
-from infra.cli.group_commands import group_app, manager_app
-from infra.cli.member_commands import member_app
-from infra.cli.query_commands import history, refusals, show
-from infra.cli.render import err
+from entrypoints.cli.context import CliState
+from entrypoints.cli.errors import translate
+from entrypoints.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
+from entrypoints.cli.group_commands import group_app, manager_app
+from entrypoints.cli.member_commands import member_app
+from entrypoints.cli.query_commands import history, refusals, show
+from entrypoints.render import err
 
 
 def create_app() -> typer.Typer:
@@ -45,13 +45,13 @@ def create_app() -> typer.Typer:
 
 def _register_optional(app: typer.Typer) -> None:
     """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from infra.cli import admin_commands, audit_commands, demo_command, kafka_commands, projection_commands
+    from entrypoints.cli import admin_commands, audit_commands, demo_command, kafka_commands, projection_commands
 
     app.command("demo")(demo_command.demo)
     app.command("broker")(kafka_commands.broker)
     app.command("relay")(kafka_commands.relay)
     app.add_typer(kafka_commands.kafka_app, name="kafka")
-    __import__("infra.cli.evidence_commands", fromlist=["register"]).register(app)
+    __import__("entrypoints.cli.evidence_commands", fromlist=["register"]).register(app)
     for command in (projection_commands.project, projection_commands.replay, projection_commands.groups,
                     projection_commands.compliance, projection_commands.pending,
                     projection_commands.sponsorships, audit_commands.audit):  # fmt: skip

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.bootstrap import build_relay
-from infra.kafka.relay import BrokerDataLoss
+from bootstrap import build_relay
+from service.relay import BrokerDataLoss
 from infra.kafka.relay_lock import relay_lock
 
 

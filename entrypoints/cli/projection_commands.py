@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from infra.bootstrap import build_projection_engine, build_projector
-from infra.cli.context import state
-from infra.cli.errors import CliError, ExitCode
-from infra.cli.kafka_commands import require_bootstrap
-from infra.cli.render import err, out, print_json, table
+from bootstrap import build_projection_engine, build_projector
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.cli.kafka_commands import require_bootstrap
+from entrypoints.render import err, out, print_json, table
 from infra.db import make_engine
 from projections.compare import compare
 from projections.compliance import compliance_view, end_of, flag_rows

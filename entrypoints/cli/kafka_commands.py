@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from infra.bootstrap import build_relay
-from infra.cli.context import state
-from infra.cli.errors import CliError, ExitCode
-from infra.cli.render import err, out
+from bootstrap import build_relay
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.render import err, out
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
@@ -101,7 +101,7 @@ def relay(
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        from infra.evidence.service import checkpoint_hook
+        from service.evidence.service import checkpoint_hook
 
         relay_.follow(stop, after_drain=checkpoint_hook(ledger, bootstrap))
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
-from infra.evidence.findings import Check, VerifyReport
+from service.evidence.findings import Check, VerifyReport
 from infra.evidence.records import read_records
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from infra.clock import system_clock
 from infra.db import make_engine, metadata
 from infra.settings import Settings
-from infra.store.application import LedgerApplication
+from service.ledger import LedgerApplication
 from infra.store.refusals import RefusalLog
 import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
 import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
@@ -94,7 +94,7 @@ def build_ledger(
 def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
     """The outbox relay for ``ledger`` publishing to the broker at ``bootstrap``."""
     from infra.kafka.config import kafka_client_config, topic_specs
-    from infra.kafka.relay import Relay
+    from service.relay import Relay
     from infra.kafka.relay_state import RelayStateStore
 
     settings = ledger.settings

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from infra.bootstrap import Ledger
-from infra.cli.render import out
-from infra.evidence.audit_trail import ProjectionAuditTrail
-from infra.evidence.service import checkpoint_now
+from bootstrap import Ledger
+from entrypoints.render import out
+from service.evidence.audit_trail import ProjectionAuditTrail
+from service.evidence.service import checkpoint_now
 from infra.evidence.signing import configured_verifier, ensure_signing_key
-from infra.evidence.verifier import verify_ledger
+from service.evidence.verifier import verify_ledger
 
 
 def checkpoint_and_verify(ledger: Ledger, bootstrap: str, projections: Engine) -> bool:

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from infra.cli.context import state
-from infra.cli.errors import CliError
-from infra.cli.options import GroupSlug
-from infra.cli.render import out, print_json, table
-from infra.queries import group_state, history_row
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError
+from entrypoints.cli.options import GroupSlug
+from entrypoints.render import out, print_json, table
+from service.history import group_state, history_row
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 

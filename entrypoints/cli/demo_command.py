@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 
 import typer
 
-from infra.bootstrap import build_ledger
-from infra.cli.context import state
-from infra.cli.render import out
+from bootstrap import build_ledger
+from entrypoints.cli.context import state
+from entrypoints.render import out
 from infra.clock import SimulatedClock
-from infra.demo.script import DemoRun
-from infra.demo.evidence import checkpoint_and_verify
-from infra.demo.projection import demo_flags, print_audit_sample, project_demo
-from infra.demo.summary import print_summary
-from infra.demo.year import run_year
-from infra.kafka.publishing import publish_pending
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.evidence import checkpoint_and_verify
+from entrypoints.demo.projection import demo_flags, print_audit_sample, project_demo
+from entrypoints.demo.summary import print_summary
+from entrypoints.demo.year import run_year
+from service.publishing import publish_pending
 from infra.kafka.runtime import broker_on_demand
 
 REVIEW_DATE = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ from enum import IntEnum
 from pydantic import ValidationError
 
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from infra.kafka.relay import BrokerDataLoss, RelayError
+from service.relay import BrokerDataLoss, RelayError
 from infra.kafka.relay_lock import RelayBusy
-from infra.store.application import ConflictError
+from service.ledger import ConflictError
 
 
 class ExitCode(IntEnum):

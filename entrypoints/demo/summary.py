@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 
 from domain.compliance import Flag
-from infra.cli.render import out, table
-from infra.demo.script import DemoRun
+from entrypoints.render import out, table
+from entrypoints.demo.script import DemoRun
 
 # The rules table of DESIGN.md: every row must be exercised by the demo.
 DESIGN_RULES = [

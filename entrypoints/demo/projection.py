@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from domain.compliance import Flag
-from infra.bootstrap import build_projection_engine, build_projector
-from infra.cli.render import out, table
+from bootstrap import build_projection_engine, build_projector
+from entrypoints.render import out, table
 from infra.settings import Settings
 from projections.compliance import compliance_view
 from projections.queries import audit_page, group_id_of

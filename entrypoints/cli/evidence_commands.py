@@ -16,15 +16,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from infra.cli.context import CliState, state
-from infra.cli.errors import CliError, ExitCode
-from infra.cli.render import err, out, print_json
-from infra.evidence.audit_trail import AuditTrailSource
+from entrypoints.cli.context import CliState, state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.render import err, out, print_json
+from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
-from infra.evidence.proofs import Prover, verify_document
-from infra.evidence.service import checkpoint_now
+from service.evidence.proofs import Prover, verify_document
+from service.evidence.service import checkpoint_now
 from infra.evidence.signing import configured_verifier, load_signer, read_verifier_key, signing_key_path
 
 keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)
@@ -58,8 +58,8 @@ def say(text: str, **kwargs: object) -> None:
 
 def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
     """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
-    from infra.bootstrap import build_projection_engine
-    from infra.evidence.audit_trail import ProjectionAuditTrail
+    from bootstrap import build_projection_engine
+    from service.evidence.audit_trail import ProjectionAuditTrail
 
     engine = build_projection_engine(cli.settings)
     cli.ledger.closers.append(engine.dispose)
@@ -205,7 +205,7 @@ def verify(
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
     ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
     naming the first position where they disagree."""
-    from infra.evidence.verifier import verify_ledger
+    from service.evidence.verifier import verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 
     cli = state(ctx)

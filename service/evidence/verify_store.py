@@ -17,7 +17,7 @@ from domain.canonical import GENESIS_HASH
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
-from infra.evidence.findings import Check, VerifyReport, short
+from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_of
 from infra.evidence.merkle import MerkleTree
 from infra.evidence.records import StoredRecord, read_records

@@ -12,12 +12,12 @@ from typing import Any
 
 from kafka.errors import KafkaError
 
-from infra.evidence.audit_trail import AuditTrailSource, verify_audit_trail
+from service.evidence.audit_trail import AuditTrailSource, verify_audit_trail
 from infra.evidence.checkpoint import VerifierKey
-from infra.evidence.findings import Check, Progress, VerifyReport, no_progress
+from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
-from infra.evidence.verify_kafka import verify_topic
-from infra.evidence.verify_store import verify_checkpoints, verify_store
+from service.evidence.verify_kafka import verify_topic
+from service.evidence.verify_store import verify_checkpoints, verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
 
@@ -26,7 +26,7 @@ def verify_ledger(
     ledger: Any, *, key: VerifierKey | None = None, bootstrap: str | None = None, kafka: bool = True,
     audit_trail: AuditTrailSource | None = None, progress: Progress = no_progress, batch_size: int = 1000,
 ) -> VerifyReport:  # fmt: skip
-    """Check ``ledger`` (a ``infra.bootstrap.Ledger``); ``key`` verifies checkpoint signatures,
+    """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures,
     ``bootstrap`` is the broker holding the ledger topic (None: Kafka not checked)."""
     settings, recorder, engine = ledger.settings, ledger.app.recorder, ledger.engine
     report = VerifyReport()

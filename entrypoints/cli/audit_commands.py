@@ -12,10 +12,10 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from infra.cli.context import state
-from infra.cli.errors import CliError, ExitCode
-from infra.cli.projection_commands import _projections
-from infra.cli.render import out, print_json, table, to_jsonable
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.cli.projection_commands import _projections
+from entrypoints.render import out, print_json, table, to_jsonable
 from projections.queries import AUDIT_COLUMNS, audit_page, audit_rows, group_id_of
 
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from infra.bootstrap import build_ledger, build_projection_engine
-from infra.cli.context import state
-from infra.cli.errors import CliError, ExitCode
-from infra.cli.render import err, out
+from bootstrap import build_ledger, build_projection_engine
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.render import err, out
 from infra.contracts import DRIFT_HINT, check_contracts, write_contracts
 
 db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)

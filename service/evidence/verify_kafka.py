@@ -20,7 +20,7 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 from domain.canonical import canonical_bytes
-from infra.evidence.findings import Check, VerifyReport
+from service.evidence.findings import Check, VerifyReport
 from infra.evidence.records import read_records
 from infra.kafka.envelope import EnvelopeError, decode
 

@@ -39,7 +39,7 @@ def build_command(command_class: type, **fields: Any) -> Any:
 
 def run_command(ctx: typer.Context, command_class: type, **fields: Any) -> None:
     """Validate, execute through the application, and report what was recorded."""
-    from entrypoints.render import print_receipt
+    from entrypoints.cli.render import print_receipt
 
     command = build_command(command_class, **fields)
     receipt = state(ctx).ledger.app.execute(command)
@@ -51,7 +51,7 @@ def publish_embedded(cli: CliState) -> None:
     """Embedded default only: if the development broker runs, publish at once so a
     single user sees the topic filled. With a configured Kafka the relay service
     publishes; a command never fails because publishing could not happen now."""
-    from entrypoints.render import err
+    from entrypoints.cli.render import err
     from infra.kafka.runtime import running_dev_broker
 
     if cli.settings.kafka_bootstrap_servers:

@@ -9,7 +9,7 @@ import typer
 
 from bootstrap import build_ledger
 from entrypoints.cli.context import state
-from entrypoints.render import out
+from entrypoints.cli.render import out
 from infra.clock import SimulatedClock
 from entrypoints.demo.script import DemoRun
 from entrypoints.demo.evidence import checkpoint_and_verify

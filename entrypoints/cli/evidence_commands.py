@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from entrypoints.cli.context import CliState, state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out, print_json
+from entrypoints.cli.render import err, out, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered

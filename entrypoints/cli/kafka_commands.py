@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bootstrap import build_relay
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out
+from entrypoints.cli.render import err, out
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bootstrap import Ledger
-from entrypoints.render import out
+from entrypoints.cli.render import out
 from service.evidence.audit_trail import ProjectionAuditTrail
 from service.evidence.service import checkpoint_now
 from infra.evidence.signing import configured_verifier, ensure_signing_key

@@ -62,16 +62,9 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import Engine
 
 from bench.harness import Context, Result, Samples, stopwatch
-from bench.relay import (
-    Filler,
-    crc32c_note,
-    delete_topic,
-    fresh_topic,
-    ledger_and_broker,
-    ledger_spec,
-    publish_all,
-    relay_for,
-)
+from bench.broker import delete_topic, fresh_topic, ledger_and_broker, ledger_spec, publish_all, relay_for
+from bench.filling import Filler
+from bench.rules import require_c_crc as crc32c_note
 from domain import commands as c
 from domain.actors import Actor
 from domain.aggregates.group import Group

@@ -25,7 +25,8 @@ import orjson
 from domain.canonical import canonical_bytes as reference_canonical_bytes
 
 _SORTED = orjson.OPT_SORT_KEYS
-_SCALARS = (str, int, bool, type(None))
+_SCALARS = frozenset((str, int, bool, type(None)))
+_CONTAINERS = frozenset((dict, list))
 
 
 def plain(value: Any) -> bool:
@@ -34,17 +35,30 @@ def plain(value: Any) -> bool:
     if kind in _SCALARS:
         return True
     if kind is dict:
-        return all(plain(item) for item in value.values())
+        return plain_values(value.values())
     if kind is list:
-        return all(plain(item) for item in value)
+        return plain_values(value)
     return False  # float, or anything else: the reference decides (or raises)
+
+
+def plain_values(values: Any) -> bool:
+    """``all(plain(v) for v in values)``, with the common case (only strings, integers,
+    booleans and nulls) decided by one set of types, without a Python-level loop."""
+    kinds = set(map(type, values))
+    if kinds <= _SCALARS:
+        return True
+    return not (kinds - _CONTAINERS - _SCALARS) and all(plain(v) for v in values if type(v) in _CONTAINERS)
 
 
 def canonical_bytes(record: dict[str, Any]) -> bytes:
     """``domain.canonical.canonical_bytes(record)``, via orjson when that is the same bytes."""
-    for value in record.values():
-        if type(value) not in _SCALARS and not plain(value):
-            return reference_canonical_bytes(record)
+    if not plain_values(record.values()):
+        return reference_canonical_bytes(record)
+    return plain_canonical_bytes(record)
+
+
+def plain_canonical_bytes(record: dict[str, Any]) -> bytes:
+    """``canonical_bytes`` of a record known to be plain (``plain(record)``): orjson directly."""
     try:
         return orjson.dumps(record, option=_SORTED)
     except orjson.JSONEncodeError:  # ints beyond 64 bits, non-str keys, lone surrogates
@@ -59,7 +73,13 @@ def loads(data: bytes | str) -> Any:
     """Strict JSON parsing (NaN, Infinity and trailing data refused), as ``json.loads``
     parses it: orjson, except that a text with numbers orjson reads differently (it
     reads integers beyond 64 bits as floats) is parsed again by the standard library."""
+    return loads_plain(data)[0]
+
+
+def loads_plain(data: bytes | str) -> tuple[Any, bool]:
+    """``(loads(data), plain)``: ``plain`` says the value is a dict with no float anywhere,
+    so ``plain_canonical_bytes`` may encode it (and what is derived from it) directly."""
     value = orjson.loads(data)
-    if type(value) is dict and all(type(v) in _SCALARS or plain(v) for v in value.values()):
-        return value
-    return json.loads(data, parse_constant=_no_constants)
+    if type(value) is dict and plain_values(value.values()):
+        return value, True
+    return json.loads(data, parse_constant=_no_constants), False

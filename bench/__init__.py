@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import commands, verify
-from bench import relay, replay
+from bench import as_of, commands, relay, replay, replay_memory, verify
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
@@ -18,4 +17,6 @@ BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (verify.NAME, verify.run),
     (relay.NAME, relay.run),
     (replay.NAME, replay.run),
+    ("replay-memory", replay_memory.run),
+    (as_of.NAME, as_of.run),
 ]

@@ -24,6 +24,7 @@ from infra.kafka.config import producer_config
 from infra.kafka.envelope import encode_stored
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
+from infra.store.wakeup import Wakeup
 from service.read_ahead import Encoded, ReadAhead
 
 log = logging.getLogger("oar.relay")
@@ -48,9 +49,10 @@ def _encode(n: Any) -> Encoded:
 
 class Relay:
     def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any],
-                 spec: TopicSpec, batch_size: int = 1000) -> None:  # fmt: skip
+                 spec: TopicSpec, batch_size: int = 1000, wakeup: Wakeup | None = None) -> None:  # fmt: skip
         self.recorder, self.state, self.client, self.spec = recorder, state, client, spec
         self.batch_size = batch_size
+        self.wakeup = wakeup  # when idle: woken as soon as events are stored (else a plain sleep)
         self._producer: KafkaProducer | None = None
 
     # -- checks --------------------------------------------------------------------
@@ -142,7 +144,7 @@ class Relay:
                 if after_drain is not None:
                     after_drain()
                 if sent == 0:
-                    stop.wait(idle_wait)
+                    self._idle(stop, idle_wait)
                 delay = 1.0
             except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError
                 waiting = self.pending()
@@ -157,7 +159,15 @@ class Relay:
         """How many stored events are not yet acknowledged by the broker."""
         return max(0, (self.recorder.max_notification_id() or 0) - self.state.load().position)
 
+    def _idle(self, stop: threading.Event, seconds: float) -> None:
+        if self.wakeup is None:
+            stop.wait(seconds)
+        else:
+            self.wakeup.wait(stop, seconds)
+
     def close(self) -> None:
+        if self.wakeup is not None:
+            self.wakeup.close()
         if self._producer is not None:
             self._producer.close(timeout=5)
             self._producer = None

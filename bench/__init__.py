@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import as_of, commands, relay, replay, replay_memory, verify
+from bench import as_of, commands, latency, relay, replay, replay_memory, verify
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
@@ -17,6 +17,7 @@ BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (verify.NAME, verify.run),
     (relay.NAME, relay.run),
     (replay.NAME, replay.run),
+    (latency.NAME, latency.run),
     ("replay-memory", replay_memory.run),
     (as_of.NAME, as_of.run),
 ]

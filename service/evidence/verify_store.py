@@ -19,7 +19,7 @@ from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
 from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_of
-from infra.evidence.merkle import MerkleTree
+from infra.evidence.merkle_frontier import MerkleFrontier
 from infra.evidence.records import StoredRecord, from_notification
 from service.read_ahead import ReadAhead
 
@@ -119,12 +119,14 @@ class LeafComparer:
 
 
 def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Callable[[int], None],
-                 batch_size: int = 1000) -> MerkleTree:  # fmt: skip
-    """Chains and leaves in one pass; returns the tree recomputed from the store."""
+                 batch_size: int = 1000) -> MerkleFrontier:  # fmt: skip
+    """Chains and leaves in one pass; returns the tree recomputed from the store (its frontier,
+    with the roots at every stored checkpoint's size: memory stays O(log n) for the tree)."""
     chain, merkle = report.sink("store"), report.sink("merkle")
     leaves = LeafStore(engine)
     comparer = LeafComparer(leaves.scan_light(), leaves.by_index, merkle)
-    tree, last = MerkleTree(), {}
+    tree = MerkleFrontier(record_sizes=[row.size for row in CheckpointStore(engine).all()])
+    last: dict[str, tuple[int, str]] = {}
     # the next batches are read while this one is checked (the database's work overlaps)
     with ReadAhead(recorder.select_notifications, from_notification, 0, batch_size) as batches:
         for records in batches:
@@ -145,7 +147,7 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
     return tree
 
 
-def verify_checkpoints(engine: Any, tree: MerkleTree, key: VerifierKey | None, origin: str,
+def verify_checkpoints(engine: Any, tree: MerkleFrontier, key: VerifierKey | None, origin: str,
                        report: VerifyReport) -> None:  # fmt: skip
     """Every stored checkpoint: signature (if a key is known), note vs row, root vs the store."""
     sink = report.sink("checkpoint")

@@ -72,15 +72,20 @@ class Leaf:
         }  # fmt: skip
 
     def data(self) -> bytes:
-        """``canonical_bytes(self.record())``; formatted directly when every string is plain
-        (hex, uuid, ``Name.v1``), which is what the verifier's hot loop always meets."""
-        if _PLAIN.fullmatch(f"{self.event_hash}{self.group_id}{self.event_type}"):  # one match for the three
-            return (f'{{"event_hash":"{self.event_hash}","group_id":"{self.group_id}","position":{self.position},'
-                    f'"type":"{self.event_type}","version":{self.version}}}').encode()  # fmt: skip
-        return canonical_bytes(self.record())
+        return leaf_data(self.position, self.group_id, self.version, self.event_type, self.event_hash)
 
     def hash(self) -> bytes:
         return leaf_hash(self.data())
+
+
+def leaf_data(position: int, group_id: str, version: int, event_type: str, event_hash: str) -> bytes:
+    """``canonical_bytes`` of the leaf record; formatted directly when every string is plain
+    (hex, uuid, ``Name.v1``), which is what the verifier's hot loop always meets."""
+    if _PLAIN.fullmatch(f"{event_hash}{group_id}{event_type}") and type(position) is int and type(version) is int:
+        return (f'{{"event_hash":"{event_hash}","group_id":"{group_id}","position":{position},'
+                f'"type":"{event_type}","version":{version}}}').encode()  # fmt: skip
+    return canonical_bytes({"position": position, "group_id": group_id, "version": version, "type": event_type,
+                            "event_hash": event_hash})  # fmt: skip
 
 
 def leaf_of(record: StoredRecord, index: int) -> Leaf:

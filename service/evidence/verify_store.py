@@ -18,7 +18,8 @@ from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
 from service.evidence.findings import Check, VerifyReport, short
-from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_of
+from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
+from infra.evidence.merkle import leaf_hash
 from infra.evidence.merkle_frontier import MerkleFrontier
 from infra.evidence.records import StoredRecord, from_notification
 from service.read_ahead import ReadAhead
@@ -82,21 +83,23 @@ class LeafComparer:
         self.report(leaf.position, f"recorded in Merkle leaf {leaf.index} ({leaf.event_type}, version "
                     f"{leaf.version}) but {why}", event_id=leaf.event_id, group_id=leaf.group_id)  # fmt: skip
 
-    def feed(self, leaf: Leaf, leaf_hash: bytes) -> None:
-        while self.next is not None and self.next[1] < leaf.position:
+    def feed(self, record: StoredRecord, index: int, leaf_hash: bytes) -> None:
+        """The store's event ``record``, recomputed as leaf ``index`` with ``leaf_hash``."""
+        position = record.position
+        while self.next is not None and self.next[1] < position:
             self._missing(self.next, "missing from the store (deleted?)")
             self._advance()
         light = self.next
         if light is None:
             return  # beyond the recorded leaves: not checkpointed yet
-        if light[1] > leaf.position:
-            self.report(leaf.position, "in the store but not among the recorded Merkle leaves (inserted?)", **_ids(leaf))
+        if light[1] > position:
+            self.report(position, "in the store but not among the recorded Merkle leaves (inserted?)", **_ids(record))
             return
         self.compared += 1
-        if light[2] != leaf_hash.hex() or light[0] != leaf.index:
+        if light[2] != leaf_hash.hex() or light[0] != index:
             row = self.details(light[0])
             if row is not None:
-                self._differs(row, leaf, leaf_hash)
+                self._differs(row, leaf_of(record, index), leaf_hash)
         self._advance()
 
     def _differs(self, row: StoredLeaf, leaf: Leaf, leaf_hash: bytes) -> None:
@@ -132,10 +135,11 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
         for records in batches:
             for record in records:
                 check_chain(record, last, chain)
-                leaf = leaf_of(record, tree.size)
-                leaf_hash = leaf.hash()
-                comparer.feed(leaf, leaf_hash)
-                tree.append(leaf_hash)
+                data = leaf_data(record.position, record.group_id, record.version, record.type_name,
+                                 record.event_hash)  # fmt: skip
+                hashed = leaf_hash(data)
+                comparer.feed(record, tree.size, hashed)
+                tree.append(hashed)
             advance(len(records))
     comparer.finish()
     events = tree.size

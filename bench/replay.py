@@ -41,7 +41,7 @@ from projections.tables import read_models
 
 NAME = "replay"
 GOAL = 0.5
-EVENTS, QUICK_EVENTS = 150_000, 3_000
+EVENTS, QUICK_EVENTS = 200_000, 3_000
 POLL_MS, POLL_RECORDS = 500, 1000  # as Projector.run polls
 RAW_FETCH = {"fetch_max_wait_ms": 10, "max_partition_fetch_bytes": 4 << 20, "fetch_max_bytes": 32 << 20}
 """The raw consumer's tuning, written out (a user's settings); checked equal to the projector's."""

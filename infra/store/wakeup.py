@@ -38,7 +38,7 @@ def channel_name(schema: str, table: str) -> str:
 
 
 def install_notify_trigger(engine: Engine, schema: str, table: str) -> None:
-    """Create (or replace) the trigger that notifies ``channel_name`` after inserts.
+    """Create the trigger that notifies ``channel_name`` after inserts, if it is missing.
     Idempotent; serialised with an advisory lock (workers may start together)."""
     channel = channel_name(schema, table)
     function = f'"{schema}"."oar_notify_{table}"'

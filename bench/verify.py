@@ -33,11 +33,10 @@ from eventsourcing.utils import resolve_topic
 from bench.filling import Filler, bench_clock
 from bench.harness import Context, Result, stopwatch
 from bench.rules import MIN_RAW_SECONDS, Pairs
-from bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger, checkpoint_now
 from infra.evidence.keys import generate_key
 from infra.evidence.records import read_records
 from infra.evidence.signing import configured_verifier, signing_key_path
-from service.evidence.service import checkpoint_now
 from service.evidence.verifier import verify_ledger
 
 NAME = "verify"

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from bench.filling import Filler, bench_clock
 from bench.harness import Context, Result, stopwatch
-from bootstrap import build_ledger
+from bootstrap import build_ledger, checkpoint_now
 from infra.evidence.keys import generate_key
 from infra.evidence.signing import signing_key_path
-from service.evidence.service import checkpoint_now
 
 NAME = "verify-large"
 ENV_EVENTS = "OAR_BENCH_VERIFY_EVENTS"

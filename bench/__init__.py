@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import commands, verify
-from bench import relay, replay
+from bench import as_of, commands, latency, relay, replay, replay_memory, verify, verify_large
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (commands.NAME, commands.run),
     (verify.NAME, verify.run),
+    (verify_large.NAME, verify_large.run),
     (relay.NAME, relay.run),
     (replay.NAME, replay.run),
+    (latency.NAME, latency.run),
+    ("replay-memory", replay_memory.run),
+    (as_of.NAME, as_of.run),
 ]

@@ -19,6 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from bench import BENCHMARKS
+from bench.baselines import CHANGES
+from bench.rules import RuleBroken, require_c_crc
 from bench.harness import REPETITIONS, TARGETS, Context, Result, TargetUnavailable, postgres_url
 
 DATABASES = {"sqlite": ("sqlite",), "postgres": ("postgres",), "both": ("sqlite", "postgres")}
@@ -45,7 +47,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument(
         "--repetitions", type=int, default=REPETITIONS, metavar="N",
-        help=f"measured repetitions, median reported (default {REPETITIONS})",
+        help=f"interleaved pairs, median ratio reported (default {REPETITIONS}; fewer is not a result)",
     )  # fmt: skip
     return parser.parse_args(argv)
 
@@ -54,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # Logs and CI have no terminal: give the table room instead of rich's 80 columns.
     console = Console() if sys.stdout.isatty() else Console(width=120)
+    try:
+        console.print(f"[dim]{require_c_crc()}[/dim]")
+    except RuleBroken as refused:  # no ratio is reported against a handicapped client
+        console.print(f"[red]{escape(str(refused))}[/red]")
+        return 1
     selected = [(name, run) for name, run in BENCHMARKS if not args.only or name in args.only]
     results: list[Result] = []
     failures: list[tuple[str, str, str]] = []
@@ -71,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     results += run(ctx)
                     ctx.log(f"{name} took {time.perf_counter() - t0:.1f} s")
-            except TargetUnavailable as error:
+            except (TargetUnavailable, RuleBroken) as error:
                 console.print(f"[red]{escape(str(error))}[/red]")
                 failures.append((name, database, f"not run: {error}"))
             except Exception as error:  # a crash is reported, then the next benchmark runs
@@ -79,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 first_line = (str(error).strip().splitlines() or [""])[0][:160]
                 failures.append((name, database, f"crashed: {type(error).__name__}: {first_line}"))
     console.print(summary(results, failures, args))
+    console.print(baseline_changes({name for name, _ in selected}))
     console.print(f"[dim]total {time.perf_counter() - started:.1f} s[/dim]")
     return 1 if failures else 0
 
@@ -86,27 +94,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 def summary(results: list[Result], failures: list[tuple[str, str, str]], args: argparse.Namespace) -> Table:
     size = "quick" if args.quick else "full"
     repetitions = max(1, args.repetitions)
-    table = Table(title=f"Benchmarks ({size} size, median of {repetitions}, same run, same database)")
+    title = f"Benchmarks ({size} size, median of {repetitions} interleaved pairs, same run, same database)"
+    table = Table(title=title)
     table.add_column("benchmark")
     table.add_column("database")
     table.add_column("measured", justify="right")
     table.add_column("raw baseline", justify="right")
     table.add_column("ratio", justify="right")
+    table.add_column("spread", justify="right")
     table.add_column("goal", justify="right")
     table.add_column("verdict")
     verdict = {None: "report only", True: "[green]meets goal[/green]", False: "[yellow]below goal[/yellow]"}
     for r in results:
         measured = "\n".join(f"{rate:,.0f} {unit}" for unit, rate in r.measured.items())
         baseline = f"{r.baseline:,.0f} {r.baseline_label}"
+        spread = "-" if r.spread is None else f"{r.spread:.2f}" + (" [yellow]noisy[/yellow]" if r.noisy else "")
+        judged = verdict[r.meets_goal]
+        if r.broken_rules:
+            judged = f"[red]not a result[/red]: {escape('; '.join(r.broken_rules))}"
         table.add_row(
-            r.benchmark, r.database, measured, baseline,
-            f"{r.ratio:.2f}", f"≥ {r.goal:.2f}" if r.goal is not None else "-", verdict[r.meets_goal],
+            r.benchmark, r.database, measured, baseline, f"{r.ratio:.2f}", spread,
+            f"≥ {r.goal:.2f}" if r.goal is not None else "-", judged,
         )  # fmt: skip
     for name, database, error in failures:
-        table.add_row(name, database, f"[red]{escape(error)}[/red]", "", "", "", "[red]error[/red]")
+        table.add_row(name, database, f"[red]{escape(error)}[/red]", "", "", "", "", "[red]error[/red]")
     notes = [escape(f"{r.benchmark} on {r.database}: {r.detail}") for r in results if r.detail]
+    notes += [escape(f"{r.benchmark} on {r.database}: {r.pairs.describe()}") for r in results if r.spread is not None]
     table.caption = "\n".join(notes)
     table.caption_justify = "left"
+    return table
+
+
+def baseline_changes(names: set[str]) -> Table:
+    table = Table(title="Baseline changes (bench/baselines.py): reason, and the figures before")
+    for column in ("benchmark", "baseline now", "replaced", "why", "figures before"):
+        table.add_column(column)
+    for change in CHANGES:
+        if change.benchmark in names:
+            table.add_row(change.benchmark, change.baseline, change.replaced, change.reason, change.before)
     return table
 
 

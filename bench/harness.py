@@ -22,13 +22,14 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import create_engine, text
 
+from bench.rules import MIN_PAIRS, NOISY_SPREAD, Pairs
 from bootstrap import event_store_env
 from infra.db import sqlalchemy_url
 from infra.settings import Settings
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-REPETITIONS = 3
-"""Measured repetitions per benchmark; the median is reported, the warm-up is not counted."""
+REPETITIONS = MIN_PAIRS
+"""Measured interleaved pairs per benchmark; the median ratio is reported, the warm-up is not counted."""
 
 
 def postgres_url() -> str:
@@ -125,15 +126,28 @@ class Result:
     goal: float | None = None
     """The issue's goal for ``measured[compared] / baseline`` (None: report only)."""
     detail: str = ""
-    paired_ratios: tuple[float, ...] = ()
-    """Per-repetition ratios of the two paths run interleaved; their median is the ratio
-    (more robust than a ratio of medians taken from different repetitions)."""
+    pairs: Pairs | None = None
+    """The interleaved (measured, baseline) pairs; their median ratio is the ratio (more
+    robust than a ratio of medians taken from different repetitions), checked against
+    the rules (``bench.rules``)."""
 
     @property
     def ratio(self) -> float:
-        if self.paired_ratios:
-            return statistics.median(self.paired_ratios)
+        if self.pairs is not None and self.pairs.pairs:
+            return self.pairs.ratio
         return self.measured[self.compared] / self.baseline if self.baseline else float("nan")
+
+    @property
+    def spread(self) -> float | None:
+        return self.pairs.spread if self.pairs is not None and self.pairs.pairs else None
+
+    @property
+    def broken_rules(self) -> list[str]:
+        return self.pairs.broken() if self.pairs is not None and self.goal is not None else []
+
+    @property
+    def noisy(self) -> bool:
+        return self.spread is not None and self.spread > NOISY_SPREAD
 
     @property
     def meets_goal(self) -> bool | None:

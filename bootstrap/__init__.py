@@ -105,6 +105,10 @@ def build_ledger(
         conflict_retries=settings.conflict_retries,
         cache_size=settings.command_cache_size,
     )
+    if settings.create_tables and settings.uses_postgres:  # the relay's wake-up (infra/store/wakeup.py)
+        from infra.store.wakeup import install_notify_trigger
+
+        install_notify_trigger(engine, app.recorder.datastore.schema, app.recorder.events_table_name)
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 
 
@@ -122,9 +126,26 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
         kafka_client_config(settings, bootstrap),
         ledger_spec,
         batch_size=batch_size,
+        wakeup=build_wakeup(ledger),
     )
     ledger.closers.append(relay.close)
     return relay
+
+
+def psycopg_conninfo(settings: Settings) -> str:
+    """The ledger's PostgreSQL URL as libpq takes it (a plain ``postgresql://`` URI)."""
+    return make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def build_wakeup(ledger: Ledger):
+    """What wakes the relay when events are stored: PostgreSQL NOTIFY, or SQLite's data_version."""
+    from infra.store.wakeup import PostgresWakeup, SQLiteWakeup, channel_name
+
+    recorder = ledger.app.recorder
+    if not ledger.settings.uses_postgres:
+        return SQLiteWakeup(str(ledger.settings.sqlite_path))
+    channel = channel_name(recorder.datastore.schema, recorder.events_table_name)
+    return PostgresWakeup(psycopg_conninfo(ledger.settings), channel)
 
 
 def build_relay_lock(ledger: Ledger) -> AbstractContextManager[None]:
@@ -183,7 +204,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
     """The projector consuming the ledger topic into ``engine``. Without a consumer
     group it reads every partition itself (one projector, or a replay)."""
     from consumers.projector import Projector, ProjectorConfig
-    from infra.kafka.config import kafka_client_config
+    from infra.kafka.config import CONSUMER_FETCH, kafka_client_config
 
     config = ProjectorConfig(
         topic=settings.ledger_topic,
@@ -193,6 +214,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         consumer_options={
             "session_timeout_ms": settings.consumer_session_timeout_ms,
             "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,
+            **CONSUMER_FETCH,
         },
     )
     return Projector(engine, config)

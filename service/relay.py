@@ -24,6 +24,8 @@ from infra.kafka.config import producer_config
 from infra.kafka.envelope import encode_stored
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
+from infra.store.wakeup import Wakeup
+from service.read_ahead import Encoded, ReadAhead
 
 log = logging.getLogger("oar.relay")
 
@@ -41,11 +43,16 @@ def _type_name(topic: str) -> str:
     return resolve_topic(topic).type_name()
 
 
+def _encode(n: Any) -> Encoded:
+    return (n.id, *encode_stored(_type_name(n.topic), n.originator_id, n.originator_version, n.state, n.id))
+
+
 class Relay:
     def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any],
-                 spec: TopicSpec, batch_size: int = 1000) -> None:  # fmt: skip
+                 spec: TopicSpec, batch_size: int = 1000, wakeup: Wakeup | None = None) -> None:  # fmt: skip
         self.recorder, self.state, self.client, self.spec = recorder, state, client, spec
         self.batch_size = batch_size
+        self.wakeup = wakeup  # when idle: woken as soon as events are stored (else a plain sleep)
         self._producer: KafkaProducer | None = None
 
     # -- checks --------------------------------------------------------------------
@@ -86,31 +93,42 @@ class Relay:
     # -- publishing ----------------------------------------------------------------
 
     def drain(self, on_batch: Callable[[int, int], None] | None = None) -> int:
-        """Publish every event not yet acknowledged; return how many were sent."""
+        """Publish every event not yet acknowledged; return how many were sent.
+
+        Batches are read and encoded ahead in a thread (``ReadAhead``) while this one
+        sends, and batch N is acknowledged (its position recorded) after batch N+1 was
+        handed to the producer, so the producer never waits for the reading or for the
+        acknowledgement barrier. A position is still recorded only once every event up
+        to it was acknowledged."""
         progress = self.state.load()
         progress.cluster_id = progress.cluster_id or self._cluster_id()
-        sent = 0
-        while batch := self.recorder.select_notifications(progress.position + 1, self.batch_size):
-            self._publish(batch, progress)
-            sent += len(batch)
-            if on_batch:
-                on_batch(sent, progress.position)
+        sent, unacknowledged = 0, None
+        with ReadAhead(self.recorder.select_notifications, _encode, progress.position, self.batch_size) as batches:
+            for batch in batches:
+                futures = self._send(batch)
+                if unacknowledged is not None:
+                    sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
+                unacknowledged = futures
+        if unacknowledged is not None:
+            self._get_producer().flush()
+            sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
         return sent
 
-    def _publish(self, batch: list[Any], progress: RelayProgress) -> None:
-        producer = self._get_producer()
-        futures = []
-        for n in batch:
-            key, value, headers = encode_stored(
-                _type_name(n.topic), n.originator_id, n.originator_version, n.state, n.id
-            )
-            futures.append((n.id, producer.send(self.spec.name, key=key, value=value, headers=headers)))
-        producer.flush()
+    def _send(self, batch: list[Encoded]) -> list[tuple[int, Any]]:
+        producer, topic = self._get_producer(), self.spec.name
+        return [(position, producer.send(topic, key=key, value=value, headers=headers))
+                for position, key, value, headers in batch]  # fmt: skip
+
+    def _acknowledge(self, futures: list[tuple[int, Any]], progress: RelayProgress,
+                     on_batch: Callable[[int, int], None] | None, sent: int) -> int:  # fmt: skip
         for position, future in futures:
             metadata = future.get(timeout=30)  # raises if the broker did not acknowledge
             progress.partitions[metadata.partition] = (metadata.offset, position)
-        progress.position = batch[-1].id
+        progress.position = futures[-1][0]
         self.state.save(progress)  # only now: everything up to here is acknowledged
+        if on_batch:
+            on_batch(sent + len(futures), progress.position)
+        return len(futures)
 
     def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
                after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip
@@ -126,7 +144,7 @@ class Relay:
                 if after_drain is not None:
                     after_drain()
                 if sent == 0:
-                    stop.wait(idle_wait)
+                    self._idle(stop, idle_wait)
                 delay = 1.0
             except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError
                 waiting = self.pending()
@@ -141,7 +159,15 @@ class Relay:
         """How many stored events are not yet acknowledged by the broker."""
         return max(0, (self.recorder.max_notification_id() or 0) - self.state.load().position)
 
+    def _idle(self, stop: threading.Event, seconds: float) -> None:
+        if self.wakeup is None:
+            stop.wait(seconds)
+        else:
+            self.wakeup.wait(stop, seconds)
+
     def close(self) -> None:
+        if self.wakeup is not None:
+            self.wakeup.close()
         if self._producer is not None:
             self._producer.close(timeout=5)
             self._producer = None

@@ -72,15 +72,20 @@ class Leaf:
         }  # fmt: skip
 
     def data(self) -> bytes:
-        """``canonical_bytes(self.record())``; formatted directly when every string is plain
-        (hex, uuid, ``Name.v1``), which is what the verifier's hot loop always meets."""
-        if _PLAIN.fullmatch(self.event_hash) and _PLAIN.fullmatch(self.group_id) and _PLAIN.fullmatch(self.event_type):
-            return (f'{{"event_hash":"{self.event_hash}","group_id":"{self.group_id}","position":{self.position},'
-                    f'"type":"{self.event_type}","version":{self.version}}}').encode()  # fmt: skip
-        return canonical_bytes(self.record())
+        return leaf_data(self.position, self.group_id, self.version, self.event_type, self.event_hash)
 
     def hash(self) -> bytes:
         return leaf_hash(self.data())
+
+
+def leaf_data(position: int, group_id: str, version: int, event_type: str, event_hash: str) -> bytes:
+    """``canonical_bytes`` of the leaf record; formatted directly when every string is plain
+    (hex, uuid, ``Name.v1``), which is what the verifier's hot loop always meets."""
+    if _PLAIN.fullmatch(f"{event_hash}{group_id}{event_type}") and type(position) is int and type(version) is int:
+        return (f'{{"event_hash":"{event_hash}","group_id":"{group_id}","position":{position},'
+                f'"type":"{event_type}","version":{version}}}').encode()  # fmt: skip
+    return canonical_bytes({"position": position, "group_id": group_id, "version": version, "type": event_type,
+                            "event_hash": event_hash})  # fmt: skip
 
 
 def leaf_of(record: StoredRecord, index: int) -> Leaf:
@@ -136,6 +141,24 @@ class LeafStore:
             for row in rows:
                 yield _row(row)
             start = rows[-1].leaf_index + 1
+
+    def scan_light(self, batch_size: int = 5000) -> Iterator[tuple[int, int, str]]:
+        """(leaf index, position, leaf hash hex) of every stored leaf in index order: what the
+        verifier's hot loop compares (the other columns are read only to report a difference)."""
+        columns, start = (merkle_leaves.c.leaf_index, merkle_leaves.c.position, merkle_leaves.c.leaf_hash), 0
+        while True:
+            query = select(*columns).where(merkle_leaves.c.leaf_index >= start)
+            with self.engine.connect() as connection:
+                rows = connection.execute(query.order_by(merkle_leaves.c.leaf_index).limit(batch_size)).tuples().all()
+            if not rows:
+                return
+            yield from rows
+            start = rows[-1][0] + 1
+
+    def by_index(self, index: int) -> StoredLeaf | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(merkle_leaves).where(merkle_leaves.c.leaf_index == index)).first()
+        return None if row is None else _row(row)
 
     def hashes(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, bytes]]:
         """(leaf index, position, leaf hash) in index order: what a tree is rebuilt from."""

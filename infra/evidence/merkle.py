@@ -60,15 +60,17 @@ class MerkleTree:
         """Append an already hashed leaf (see ``leaf_hash``); return its index."""
         if len(leaf_hash_) != HASH_SIZE:
             raise ValueError(f"a leaf hash is {HASH_SIZE} bytes, got {len(leaf_hash_)}")
-        index = self.size
-        self._levels[0].append(bytes(leaf_hash_))
+        levels = self._levels
+        index = len(levels[0])
+        levels[0].append(bytes(leaf_hash_))
         level, i = 0, index
         while i & 1:  # a right child completes a perfect subtree one level up
-            parent = node_hash(self._levels[level][i - 1], self._levels[level][i])
+            nodes = levels[level]
+            parent = node_hash(nodes[i - 1], nodes[i])
             level, i = level + 1, i >> 1
-            if level == len(self._levels):
-                self._levels.append([])
-            self._levels[level].append(parent)
+            if level == len(levels):
+                levels.append([])
+            levels[level].append(parent)
         return index
 
     def append_data(self, data: bytes) -> int:

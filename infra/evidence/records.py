@@ -2,7 +2,8 @@
 
 Reading the stored bytes directly (rather than through the mapper) means a tampered row
 is examined as it is, and a state that no longer validates as an event is still reported
-instead of crashing the verifier. It is also several times faster than model validation.
+instead of crashing the verifier. It is also several times faster than model validation; the JSON is read and
+canonicalised with orjson (``infra.canonical``: the same bytes as ``domain.canonical``).
 
 The hash record of an event (see ``domain.events.base.LedgerEvent.hash_record``) is
 rebuilt from the stored state: the state minus ``event_hash`` and ``originator_topic``,
@@ -12,17 +13,16 @@ mapper) and ``"type": "<Name>.v<N>"`` (from the stored topic).
 
 from __future__ import annotations
 
-import json
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from uuid import uuid5
 
-from domain.canonical import canonical_bytes, record_hash
 from domain.events.base import EVENT_ID_NAMESPACE
+from infra.canonical import canonical_bytes, loads_plain, plain_canonical_bytes
 
-_NOT_HASHED = ("event_hash", "originator_topic")
 
 
 @cache
@@ -53,6 +53,8 @@ class StoredRecord:
     version: int
     type_name: str
     state: dict[str, Any] | None
+    plain: bool = False
+    """The state holds no float (read by ``loads_plain``): its canonical bytes come from orjson directly."""
 
     @property
     def event_id(self) -> str:
@@ -70,7 +72,9 @@ class StoredRecord:
         return value if isinstance(value, str) else ""
 
     def hash_record(self) -> dict[str, Any]:
-        record = {k: v for k, v in (self.state or {}).items() if k not in _NOT_HASHED}
+        record = dict(self.state or {})  # a C-level copy, then two pops: faster than filtering
+        record.pop("event_hash", None)
+        record.pop("originator_topic", None)
         record["originator_id"] = self.group_id
         record["originator_version"] = self.version
         record["type"] = self.type_name
@@ -78,10 +82,11 @@ class StoredRecord:
 
     def hash_bytes(self) -> bytes:
         """The canonical bytes whose SHA-256 is the event hash."""
-        return canonical_bytes(self.hash_record())
+        record = self.hash_record()  # the coordinates and type added to a plain state are plain too
+        return plain_canonical_bytes(record) if self.plain else canonical_bytes(record)
 
     def recomputed_hash(self) -> str:
-        return record_hash(self.hash_record())
+        return hashlib.sha256(self.hash_bytes()).hexdigest()
 
     def body(self) -> dict[str, Any]:
         """The Kafka message body the relay builds from this event (``encode_stored``)."""
@@ -92,15 +97,16 @@ class StoredRecord:
 
 def from_notification(notification: Any) -> StoredRecord:
     try:
-        state = json.loads(notification.state)
+        state, plain = loads_plain(notification.state)
     except (ValueError, UnicodeDecodeError):
-        state = None
+        state, plain = None, False
     return StoredRecord(
         position=notification.id,
         group_id=str(notification.originator_id),
         version=notification.originator_version,
         type_name=type_name_of(notification.topic),
         state=state if isinstance(state, dict) else None,
+        plain=plain,
     )
 
 

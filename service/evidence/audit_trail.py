@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from service.evidence.findings import Check, VerifyReport
-from infra.evidence.records import read_records
+from infra.evidence.records import from_notification
 
 
 @runtime_checkable
@@ -33,21 +33,28 @@ def verify_audit_trail(source: AuditTrailSource, recorder: Any, report: VerifyRe
         if trail.setdefault(position, row) != row:
             sink(position, f"{name} holds two different events at this position")
     last, lagging, compared = max(trail, default=0), 0, 0
-    for records in read_records(recorder):
-        for r in records:
-            row = trail.pop(r.position, None)
-            ids = {"event_id": r.event_id, "group_id": r.group_id}
+    start = 1
+    while batch := recorder.select_notifications(start, 1000):
+        start = batch[-1].id + 1
+        advance(len(batch))
+        if batch[0].id > last:  # beyond the trail: lag, counted without decoding anything
+            lagging += len(batch)
+            continue
+        for n in batch:
+            row = trail.pop(n.id, None)
             if row is None:
-                if r.position < last:
-                    sink(r.position, f"missing from {name}", **ids)
+                if n.id < last:
+                    r = from_notification(n)
+                    sink(r.position, f"missing from {name}", event_id=r.event_id, group_id=r.group_id)
                 else:
                     lagging += 1
                 continue
             compared += 1
+            r = from_notification(n)
             differs = [n for n, a, b in (("event id", row[0], r.event_id), ("event hash", row[1], r.event_hash)) if a != b]
             if differs:
-                sink(r.position, f"{name} differs from the store in: {', '.join(differs)}", **ids)
-        advance(len(records))
+                sink(r.position, f"{name} differs from the store in: {', '.join(differs)}",
+                     event_id=r.event_id, group_id=r.group_id)  # fmt: skip
     for position, (event_id, _) in sorted(trail.items()):
         sink(position, f"{name} holds an event the store does not have at this position", event_id=event_id)
     status = "mismatch" if report.found("audit") else "ok"

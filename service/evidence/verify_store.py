@@ -18,9 +18,11 @@ from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
 from service.evidence.findings import Check, VerifyReport, short
-from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_of
-from infra.evidence.merkle import MerkleTree
-from infra.evidence.records import StoredRecord, read_records
+from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
+from infra.evidence.merkle import leaf_hash
+from infra.evidence.merkle_frontier import MerkleFrontier
+from infra.evidence.records import StoredRecord, from_notification
+from service.read_ahead import ReadAhead
 
 Sink = Callable[..., None]
 
@@ -35,10 +37,10 @@ def check_chain(record: StoredRecord, last: dict[str, tuple[int, str]], report: 
     if record.state is None:
         report(record.position, "stored state is not a JSON object", **_ids(record))
         return
-    recomputed = record.recomputed_hash()
-    if recomputed != record.event_hash:
+    recomputed, event_hash = record.recomputed_hash(), record.event_hash
+    if recomputed != event_hash:
         report(record.position, f"content altered: version {record.version} does not hash to its recorded event_hash "
-               f"(recorded {short(record.event_hash)}, recomputed {short(recomputed)})", **_ids(record))  # fmt: skip
+               f"(recorded {short(event_hash)}, recomputed {short(recomputed)})", **_ids(record))  # fmt: skip
     previous = last.get(record.group_id)
     if previous is None:
         if record.version != 1:
@@ -53,39 +55,51 @@ def check_chain(record: StoredRecord, last: dict[str, tuple[int, str]], report: 
         report(record.position, f"previous_hash does not link to version {previous[0]}'s event_hash "
                f"({short(record.previous_hash)} != {short(previous[1])})", **_ids(record))  # fmt: skip
     if previous is None or record.version > previous[0]:
-        last[record.group_id] = (record.version, record.event_hash)
+        last[record.group_id] = (record.version, event_hash)
 
 
 class LeafComparer:
-    """Matches recomputed leaves with the recorded ``merkle_leaves`` rows, by position."""
+    """Matches recomputed leaves with the recorded ``merkle_leaves`` rows, by position.
 
-    def __init__(self, stored: Iterator[StoredLeaf], report: Sink) -> None:
-        self.stored, self.report = stored, report
-        self.next: StoredLeaf | None = next(stored, None)
+    The hot loop compares (index, position, leaf hash) only; a row's other columns are
+    read (``details``) only to report a difference."""
+
+    def __init__(self, stored: Iterator[tuple[int, int, str]], details: Callable[[int], StoredLeaf | None],
+                 report: Sink) -> None:  # fmt: skip
+        self.stored, self.details, self.report = stored, details, report
+        self.next: tuple[int, int, str] | None = next(stored, None)
         self.compared = self.missing = 0
 
     def _advance(self) -> None:
         self.next = next(self.stored, None)
 
-    def _missing(self, row: StoredLeaf, why: str) -> None:
-        leaf = row.leaf
+    def _missing(self, light: tuple[int, int, str], why: str) -> None:
         self.missing += 1
+        row = self.details(light[0])
+        if row is None:
+            self.report(light[1], f"recorded in Merkle leaf {light[0]} but {why}")
+            return
+        leaf = row.leaf
         self.report(leaf.position, f"recorded in Merkle leaf {leaf.index} ({leaf.event_type}, version "
                     f"{leaf.version}) but {why}", event_id=leaf.event_id, group_id=leaf.group_id)  # fmt: skip
 
-    def feed(self, leaf: Leaf, leaf_hash: bytes) -> None:
-        while self.next is not None and self.next.leaf.position < leaf.position:
+    def feed(self, record: StoredRecord, index: int, leaf_hash: bytes) -> None:
+        """The store's event ``record``, recomputed as leaf ``index`` with ``leaf_hash``."""
+        position = record.position
+        while self.next is not None and self.next[1] < position:
             self._missing(self.next, "missing from the store (deleted?)")
             self._advance()
-        row = self.next
-        if row is None:
+        light = self.next
+        if light is None:
             return  # beyond the recorded leaves: not checkpointed yet
-        if row.leaf.position > leaf.position:
-            self.report(leaf.position, "in the store but not among the recorded Merkle leaves (inserted?)", **_ids(leaf))
+        if light[1] > position:
+            self.report(position, "in the store but not among the recorded Merkle leaves (inserted?)", **_ids(record))
             return
         self.compared += 1
-        if row.leaf_hash != leaf_hash or row.leaf.index != leaf.index:
-            self._differs(row, leaf, leaf_hash)
+        if light[2] != leaf_hash.hex() or light[0] != index:
+            row = self.details(light[0])
+            if row is not None:
+                self._differs(row, leaf_of(record, index), leaf_hash)
         self._advance()
 
     def _differs(self, row: StoredLeaf, leaf: Leaf, leaf_hash: bytes) -> None:
@@ -108,19 +122,25 @@ class LeafComparer:
 
 
 def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Callable[[int], None],
-                 batch_size: int = 1000) -> MerkleTree:  # fmt: skip
-    """Chains and leaves in one pass; returns the tree recomputed from the store."""
+                 batch_size: int = 1000) -> MerkleFrontier:  # fmt: skip
+    """Chains and leaves in one pass; returns the tree recomputed from the store (its frontier,
+    with the roots at every stored checkpoint's size: memory stays O(log n) for the tree)."""
     chain, merkle = report.sink("store"), report.sink("merkle")
-    comparer = LeafComparer(LeafStore(engine).scan(), merkle)
-    tree, last = MerkleTree(), {}
-    for records in read_records(recorder, 1, batch_size):
-        for record in records:
-            check_chain(record, last, chain)
-            leaf = leaf_of(record, tree.size)
-            leaf_hash = leaf.hash()
-            comparer.feed(leaf, leaf_hash)
-            tree.append(leaf_hash)
-        advance(len(records))
+    leaves = LeafStore(engine)
+    comparer = LeafComparer(leaves.scan_light(), leaves.by_index, merkle)
+    tree = MerkleFrontier(record_sizes=[row.size for row in CheckpointStore(engine).all()])
+    last: dict[str, tuple[int, str]] = {}
+    # the next batches are read while this one is checked (the database's work overlaps)
+    with ReadAhead(recorder.select_notifications, from_notification, 0, batch_size) as batches:
+        for records in batches:
+            for record in records:
+                check_chain(record, last, chain)
+                data = leaf_data(record.position, record.group_id, record.version, record.type_name,
+                                 record.event_hash)  # fmt: skip
+                hashed = leaf_hash(data)
+                comparer.feed(record, tree.size, hashed)
+                tree.append(hashed)
+            advance(len(records))
     comparer.finish()
     events = tree.size
     chains = f"{events} event(s) in {len(last)} aggregate(s): hashes recomputed, chains and versions checked"
@@ -131,7 +151,7 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
     return tree
 
 
-def verify_checkpoints(engine: Any, tree: MerkleTree, key: VerifierKey | None, origin: str,
+def verify_checkpoints(engine: Any, tree: MerkleFrontier, key: VerifierKey | None, origin: str,
                        report: VerifyReport) -> None:  # fmt: skip
     """Every stored checkpoint: signature (if a key is known), note vs row, root vs the store."""
     sink = report.sink("checkpoint")

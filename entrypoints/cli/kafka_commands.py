@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bootstrap import build_relay
+from bootstrap import build_checkpoint_hook, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out
+from entrypoints.render import err, out
 from infra.kafka.config import kafka_client_config, topic_specs
-from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
@@ -87,7 +86,7 @@ def relay(
     """Publish every stored event, in order, to the ledger topic (the outbox relay)."""
     settings, ledger = state(ctx).settings, state(ctx).ledger
     bootstrap = require_bootstrap(settings)
-    with relay_lock(settings, ledger.engine):
+    with build_relay_lock(ledger):
         relay_ = build_relay(ledger, bootstrap, batch_size)
         if republish:
             ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
@@ -101,9 +100,7 @@ def relay(
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        from service.evidence.service import checkpoint_hook
-
-        relay_.follow(stop, after_drain=checkpoint_hook(ledger, bootstrap))
+        relay_.follow(stop, after_drain=build_checkpoint_hook(ledger, bootstrap))
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 

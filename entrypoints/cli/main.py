@@ -59,6 +59,10 @@ def _register_optional(app: typer.Typer) -> None:
     app.add_typer(projection_commands.projections_app, name="projections")
     app.add_typer(admin_commands.db_app, name="db")
     app.add_typer(admin_commands.contracts_app, name="contracts")
+    from entrypoints.cli import api_commands
+
+    app.command("serve")(api_commands.serve)
+    app.add_typer(api_commands.tokens_app, name="tokens")
 
 
 def _root(

@@ -196,7 +196,8 @@ def build_token_verifier(settings: Settings):
     from infra.auth.verifier import TokenVerifier
 
     if settings.oidc_issuer:
-        keys = OidcKeys(settings.oidc_issuer, settings.oidc_discovery_url)
+        keys = OidcKeys(settings.oidc_issuer, settings.oidc_discovery_url,
+                        min_refresh_seconds=settings.oidc_refresh_min_seconds)
         return TokenVerifier(settings.oidc_issuer, settings.token_audience, keys, method="oidc")
     issuer = build_local_issuer(settings)
     return TokenVerifier(issuer.issuer, issuer.audience, StaticKeys(issuer.jwks()), method="local-token")

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     oidc_discovery_url: str | None = Field(
         None, description="unset = <oidc_issuer>/.well-known/openid-configuration"
     )
+    oidc_refresh_min_seconds: float = Field(
+        10, ge=0, description="An unknown key id refetches the JWKS at most this often"
+    )
     token_audience: str = Field("oar-ledger", description="The audience ('aud') every token must name")
     roles_claim: str = Field("groups", description="Token claim listing the caller's groups/roles")
     oar_claim_value: str = Field("oar-officers", description="A value of roles_claim that means the OAR")

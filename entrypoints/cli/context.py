@@ -15,6 +15,7 @@ from infra.settings import Settings
 class CliState:
     settings: Settings
     json_output: bool = False
+    token: str | None = field(default=None, repr=False)  # --token, else OAR_TOKEN
     _ledger: Ledger | None = field(default=None, repr=False)
 
     @property

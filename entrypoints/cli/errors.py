@@ -11,6 +11,8 @@ from enum import IntEnum
 from pydantic import ValidationError
 
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
+from infra.auth.errors import InvalidToken
+from service.access import AccessDenied
 from service.relay import BrokerDataLoss, RelayError
 from infra.kafka.relay_lock import RelayBusy
 from service.ledger import ConflictError
@@ -48,6 +50,10 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.USAGE, describe_validation(error)
     if isinstance(error, CliError):
         return error.code, str(error)
+    if isinstance(error, InvalidToken):
+        return ExitCode.REFUSED, f"refused: invalid token ({error.reason}); nothing written"
+    if isinstance(error, AccessDenied):
+        return ExitCode.REFUSED, f"refused: {error.message}\n  rule: {error.rule} (OAR governance rule)"
     if isinstance(error, RuleViolation):
         return ExitCode.REFUSED, f"refused: {error.message}\n  rule: {error.rule} ({error.clause})"
     if isinstance(error, NotFound):

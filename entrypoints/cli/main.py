@@ -68,12 +68,17 @@ def _register_optional(app: typer.Typer) -> None:
 def _root(
     ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="JSON output for every command.")] = False,
+    token: Annotated[
+        str | None, typer.Option("--token", help="Bearer token for writes (default: OAR_TOKEN).", show_default=False)
+    ] = None,
 ) -> None:
     from infra.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
-    ctx.obj = CliState(settings=Settings(), json_output=json_output)
+    settings = Settings()
+    given = token or (settings.token.get_secret_value() if settings.token else None)
+    ctx.obj = CliState(settings=settings, json_output=json_output, token=given)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -186,7 +186,7 @@ def build_local_issuer(settings: Settings):
     """The ledger's own token issuer (its key is created under var/keys on first use)."""
     from infra.auth.local_issuer import LocalIssuer
 
-    return LocalIssuer(settings.token_key_file, settings.local_issuer, settings.token_audience)
+    return LocalIssuer.from_file(settings.token_key_file, settings.local_issuer, settings.token_audience)
 
 
 def build_token_verifier(settings: Settings):

@@ -52,12 +52,15 @@ def public_jwk(key: Ed25519PrivateKey) -> dict[str, Any]:
 
 
 class LocalIssuer:
-    """Mints tokens for ``issuer``/``audience`` with the key at ``key_path``."""
+    """Mints tokens for ``issuer``/``audience`` with ``key``."""
 
-    def __init__(self, key_path: Path, issuer: str, audience: str) -> None:
-        self.key = load_or_create_key(key_path)
-        self.issuer, self.audience = issuer, audience
-        self.jwk = public_jwk(self.key)
+    def __init__(self, key: Ed25519PrivateKey, issuer: str, audience: str) -> None:
+        self.key, self.issuer, self.audience = key, issuer, audience
+        self.jwk = public_jwk(key)
+
+    @classmethod
+    def from_file(cls, key_path: Path, issuer: str, audience: str) -> LocalIssuer:
+        return cls(load_or_create_key(key_path), issuer, audience)
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [self.jwk]}

@@ -39,12 +39,8 @@ def create_app(
         yield
         api_context.close()
 
-    app = FastAPI(title="OAR audit ledger", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+    app = assemble(lifespan)
     app.state.context = api_context
-    problems.install(app)
-    for router in (system_router(), commands_router(), groups_router(), oversight_router(), evidence_router()):
-        app.include_router(router)
     if settings.api_cors_origins:  # off by default
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -53,3 +49,18 @@ def create_app(
                            expose_headers=["ETag", "Location", "X-Request-ID"])  # fmt: skip
     app.add_middleware(ApiMiddleware, max_body_bytes=settings.api_max_body_bytes)
     return app
+
+
+def assemble(lifespan=None) -> FastAPI:
+    """The routes and error handling, without any state: also what the OpenAPI document
+    (``contracts/openapi.json``) is generated from."""
+    app = FastAPI(title="OAR audit ledger", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+    problems.install(app)
+    for router in (system_router(), commands_router(), groups_router(), oversight_router(), evidence_router()):
+        app.include_router(router)
+    return app
+
+
+def openapi_document() -> dict:
+    return assemble().openapi()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench import commands, verify
-from bench import relay, replay
+from bench import api, relay, replay
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
@@ -18,4 +18,5 @@ BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (verify.NAME, verify.run),
     (relay.NAME, relay.run),
     (replay.NAME, replay.run),
+    (api.NAME, api.run),
 ]

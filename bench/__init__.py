@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import as_of, commands, latency, relay, replay, replay_memory, verify, verify_large
+from bench import api, as_of, commands, latency, relay, replay, replay_memory, verify, verify_large
 from bench.harness import Context, Result
 
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
@@ -21,4 +21,5 @@ BENCHMARKS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     (latency.NAME, latency.run),
     ("replay-memory", replay_memory.run),
     (as_of.NAME, as_of.run),
+    (api.NAME, api.run),
 ]

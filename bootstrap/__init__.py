@@ -87,6 +87,7 @@ def build_ledger(
 ) -> Ledger:
     import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
     import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
+    import infra.store.idempotency  # noqa: F401  (the API's idempotency keys live in the ledger database)
     from infra.db import make_engine, metadata
     from infra.store.refusals import RefusalLog
     from service.ledger import LedgerApplication
@@ -218,3 +219,32 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         },
     )
     return Projector(engine, config)
+
+
+def build_local_issuer(settings: Settings):
+    """The ledger's own token issuer (its key is created under var/keys on first use)."""
+    from infra.auth.local_issuer import LocalIssuer
+
+    return LocalIssuer.from_file(settings.token_key_file, settings.local_issuer, settings.token_audience)
+
+
+def build_token_verifier(settings: Settings):
+    """The one bearer-token verifier: the OIDC issuer's keys when configured, else the
+    local issuer's. Both go through the same checks."""
+    from infra.auth.keys import OidcKeys, StaticKeys
+    from infra.auth.verifier import TokenVerifier
+
+    if settings.oidc_issuer:
+        keys = OidcKeys(settings.oidc_issuer, settings.oidc_discovery_url,
+                        min_refresh_seconds=settings.oidc_refresh_min_seconds)
+        return TokenVerifier(settings.oidc_issuer, settings.token_audience, keys, method="oidc")
+    issuer = build_local_issuer(settings)
+    return TokenVerifier(issuer.issuer, issuer.audience, StaticKeys(issuer.jwks()), method="local-token")
+
+
+def build_denial_recorder(ledger: Ledger):
+    """Denied API attempts into the refusal log, rate-limited."""
+    from service.denials import DenialRecorder, TokenBucket
+
+    bucket = TokenBucket(ledger.settings.denied_log_per_minute)
+    return DenialRecorder(ledger.refusals, bucket, ledger.app.clock)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -15,6 +15,16 @@ OpaqueId = Annotated[
 """An opaque person id such as ``m-1042``: letters, digits and ``._:-``, 1-64 chars."""
 
 
+class Authentication(BaseModel):
+    """How an actor's identity was established: a verified OIDC token, a token of the
+    ledger's own local issuer, or the single-user embedded CLI (nothing verified)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: Literal["oidc", "local-token", "local-cli"]
+    issuer: str | None = None
+
+
 class Actor(BaseModel):
     """An authenticated person (or the system) and the role they act in."""
 
@@ -22,6 +32,7 @@ class Actor(BaseModel):
 
     id: OpaqueId
     role: Role
+    authenticated_by: Authentication | None = None
 
     def __str__(self) -> str:
         return f"{self.id} ({self.role.value})"

@@ -17,6 +17,11 @@ class RuleViolation(DomainError):
         self.message = message
 
 
+class NotAuthorized(RuleViolation):
+    """An authority rule refused: the actor lacks the role, or the standing in the group
+    (managing it, being the member), that the command needs. Entrypoints answer 403."""
+
+
 class NotFound(DomainError):
     """A command named a group, event or sponsorship the ledger does not hold."""
 

@@ -73,6 +73,36 @@ class Settings(BaseSettings):
     checkpoint_every_events: int = Field(1000, ge=1, description="Checkpoint after this many new events")
     checkpoint_every_seconds: float = Field(300, gt=0, description="... or after this long with new events")
 
+    # Authentication (infra/auth) and the HTTP API (entrypoints/api).
+    oidc_issuer: str | None = Field(
+        None, description="OpenID Connect issuer URL (production); unset = the ledger's local issuer"
+    )
+    oidc_discovery_url: str | None = Field(
+        None, description="unset = <oidc_issuer>/.well-known/openid-configuration"
+    )
+    oidc_refresh_min_seconds: float = Field(
+        10, ge=0, description="An unknown key id refetches the JWKS at most this often"
+    )
+    token_audience: str = Field("oar-ledger", description="The audience ('aud') every token must name")
+    roles_claim: str = Field("groups", description="Token claim listing the caller's groups/roles")
+    oar_claim_value: str = Field("oar-officers", description="A value of roles_claim that means the OAR")
+    auditor_claim_value: str = Field("oar-auditors", description="A value of roles_claim that means auditor")
+    local_issuer: str = Field("oar-ledger-local", description="Issuer name of the ledger's own tokens")
+    token_key_path: Path | None = Field(
+        None, description="Local issuer's Ed25519 key; unset = <var_dir>/keys/token-signing.key"
+    )
+    require_token: bool = Field(
+        False, description="CLI writes need a verified token (always true when oidc_issuer is set)"
+    )
+    token: SecretStr | None = Field(None, description="OAR_TOKEN: the CLI's bearer token")
+    api_host: str = Field("127.0.0.1", description="`serve` listens here")
+    api_port: int = Field(8000, ge=1, le=65535)
+    api_max_body_bytes: int = Field(65536, ge=1024, description="Larger request bodies get 413")
+    api_cors_origins: list[str] = Field(default_factory=list, description="CORS is off unless origins are listed")
+    denied_log_per_minute: int = Field(
+        60, ge=1, description="Denied attempts written to the refusal log per minute (the rest are counted)"
+    )
+
     @property
     def sqlite_path(self) -> Path:
         return self.var_dir / "ledger.sqlite"
@@ -84,6 +114,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / 'projections.sqlite'}"
+
+    @property
+    def token_key_file(self) -> Path:
+        return self.token_key_path or self.var_dir / "keys" / "token-signing.key"
+
+    @property
+    def authentication_required(self) -> bool:
+        """Writes need a verified identity (the API always; the CLI when configured)."""
+        return self.require_token or self.oidc_issuer is not None
 
     @property
     def uses_postgres(self) -> bool:

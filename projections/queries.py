@@ -75,6 +75,14 @@ def audit_page(connection: Connection, group_id: str | None, page: int, size: in
     return [_audit_row(r) for r in connection.execute(query).mappings()], total
 
 
+def audit_after(connection: Connection, group_id: str | None, after: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` audit rows after ledger position ``after`` (keyset pagination)."""
+    query = _audit_query().where(audit_trail.c.position > after).limit(limit)
+    if group_id is not None:
+        query = query.where(audit_trail.c.group_id == group_id)
+    return [_audit_row(r) for r in connection.execute(query).mappings()]
+
+
 def audit_rows(connection: Connection, group_id: str | None = None) -> Iterator[dict[str, Any]]:
     """Every audit row in ledger order, streamed (for exports and verification)."""
     query = _audit_query()

@@ -73,6 +73,14 @@ class ConflictError(Exception):
     """Concurrent writers kept changing the group; the command was not recorded."""
 
 
+class StaleVersion(Exception):
+    """The caller decided on a version of the group that is no longer the current one."""
+
+    def __init__(self, group: str, expected: int, current: int) -> None:
+        super().__init__(f"group {group} is at version {current}, not {expected}: reload and decide again")
+        self.group, self.expected, self.current = group, expected, current
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What a successful command recorded."""
@@ -119,15 +127,17 @@ class LedgerApplication(Application):
 
     # -- commands ------------------------------------------------------------------
 
-    def execute(self, command: c.GroupCommand) -> Receipt:
-        """Run ``command`` on its group: the one entry point of every write."""
+    def execute(self, command: c.GroupCommand, expected_version: int | None = None) -> Receipt:
+        """Run ``command`` on its group: the one entry point of every write. With
+        ``expected_version`` (an HTTP If-Match) the command runs only on that version of
+        the group, else :class:`StaleVersion`; a concurrent save re-checks it on retry."""
         if isinstance(command, c.RequestGroup):
             return self._request_group(command)
         try:
             operation = OPERATIONS[type(command)]
         except KeyError:
             raise TypeError(f"no operation for {type(command).__name__}") from None
-        return self._change(command, operation)
+        return self._change(command, operation, expected_version)
 
     def _request_group(self, command: c.RequestGroup) -> Receipt:
         # No existence read first: the id is derived from the slug, so a duplicate
@@ -192,10 +202,15 @@ class LedgerApplication(Application):
 
     # -- mechanics -----------------------------------------------------------------
 
-    def _change(self, command: C, operation: Operation) -> Receipt:
+    def _change(self, command: C, operation: Operation, expected_version: int | None = None) -> Receipt:
         attempts, use_cache = 0, True
         while attempts < self.conflict_retries:
             group, cached = self._for_command(command.group, use_cache)
+            if expected_version is not None and group.version != expected_version:
+                if cached:  # the copy may be stale: compare with fresh state
+                    use_cache = False
+                    continue
+                raise StaleVersion(command.group, expected_version, group.version)
             at = max(self.clock(), group.modified_on)  # ledger time never runs backwards in a group
             try:
                 operation(group, command, at)

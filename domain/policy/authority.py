@@ -1,12 +1,23 @@
-"""Who may do what: role rules (§11, §14, §16, §19, §20, §22, §25, §32)."""
+"""Who may do what: role rules (§11, §14, §16, §19, §20, §22, §25, §32), and the
+OAR's own conflict-of-interest safeguard. Each refuses with :class:`NotAuthorized`."""
 
 from __future__ import annotations
 
-from domain.policy.base import Rule, Situation
+from typing import NoReturn
+
+from domain.errors import NotAuthorized
+from domain.policy.base import OAR_GOVERNANCE, Rule, Situation
 from domain.values import Role
 
 
-class RequiresRole(Rule):
+class AuthorityRule(Rule):
+    """A rule about who may act (not about the group's state): refuses with NotAuthorized."""
+
+    def refuse(self, message: str) -> NoReturn:
+        raise NotAuthorized(self.name, self.clause, message)
+
+
+class RequiresRole(AuthorityRule):
     """The actor must act in one of the given roles."""
 
     def __init__(self, name: str, clause: str, *roles: Role) -> None:
@@ -19,7 +30,7 @@ class RequiresRole(Rule):
             self.refuse(f"{actor} may not do this: only {allowed} may")
 
 
-class ActorManagesGroup(Rule):
+class ActorManagesGroup(AuthorityRule):
     """The actor must be a current manager of the group, acting as manager."""
 
     def __init__(self, name: str, clause: str, *, oar_may: bool = False) -> None:
@@ -34,7 +45,7 @@ class ActorManagesGroup(Rule):
             self.refuse(f"{actor} is not {who} the managers of group {group.slug}")
 
 
-class ActorIsMember(Rule):
+class ActorIsMember(AuthorityRule):
     """Membership commands are made by the member themself, acting as member."""
 
     name = "member-acts-for-themself"
@@ -46,3 +57,17 @@ class ActorIsMember(Rule):
         actor = situation.command.actor
         if actor.role is not Role.MEMBER:
             self.refuse(f"{actor} must act as a member to join, request or leave")
+
+
+class NoConflictOfInterest(AuthorityRule):
+    """A person who manages a group may not also take the OAR's decisions on that group.
+
+    The guidelines do not state this: it is an OAR governance rule (a conflict-of-interest
+    safeguard), cited as such rather than as a clause."""
+
+    name, clause = "no-oar-decision-on-own-group", OAR_GOVERNANCE
+
+    def check(self, situation: Situation) -> None:
+        actor, group = situation.command.actor, situation.group
+        if group is not None and actor.role is Role.OAR_OFFICER and actor.id in group.managers:
+            self.refuse(f"{actor.id} manages group {group.slug} and may not take the OAR's decisions on it")

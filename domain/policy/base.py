@@ -17,6 +17,10 @@ CERN_SOURCE = "CERN-AG"
 """Guidelines for CERN Alumni Group Managers, seeds/000_89e11917a64c15c1.txt."""
 
 
+OAR_GOVERNANCE = "OAR governance rule (not a guideline clause)"
+"""Cited by rules the OAR adds that the guidelines do not state (e.g. conflict of interest)."""
+
+
 def cern(clauses: str) -> str:
     """A clause citation of the CERN guidelines, e.g. ``cern("§7")`` -> ``CERN-AG §7``."""
     return f"{CERN_SOURCE} {clauses}"

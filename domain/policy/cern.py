@@ -11,7 +11,7 @@ from domain.compliance import CERN_FLAGS
 from domain.policy import cern_events as ev
 from domain.policy import cern_groups as gr
 from domain.policy import cern_sponsorship as sp
-from domain.policy.authority import ActorIsMember, ActorManagesGroup, RequiresRole
+from domain.policy.authority import ActorIsMember, ActorManagesGroup, NoConflictOfInterest, RequiresRole
 from domain.policy.base import Governs, PolicyPack, cern
 from domain.policy.lifecycle import (
     AfterGatheringStarts,
@@ -43,6 +43,7 @@ managers_run_events = ActorManagesGroup("managers-run-events", cern("§19, §20,
 managers_request_termination = ActorManagesGroup("managers-request-termination", cern("§32"))
 managers_or_oar_appoint = ActorManagesGroup("managers-or-oar-appoint", cern("§7, §11"), oar_may=True)
 member_acts = ActorIsMember(cern("§8, §9"))
+not_own_group = NoConflictOfInterest()  # an OAR governance rule, not a clause
 
 open_group = GroupNotTerminated(cern("§14, §32"))
 awaiting_decision = GroupIn("group-awaits-oar-decision", cern("§16"), S.REQUESTED)
@@ -69,9 +70,9 @@ def _g(clause: str, *rules) -> Governs:
 DECISIONS = {
     c.RequestGroup: _g("§15, §16", alumni_or_oar_request_groups, gr.ObjectivesDefined(),
                        gr.NoDiscriminatoryGrounds()),
-    c.ApproveGroup: _g("§7, §11, §16", only_oar_decides_groups, open_group, awaiting_decision,
+    c.ApproveGroup: _g("§7, §11, §16", only_oar_decides_groups, not_own_group, open_group, awaiting_decision,
                        gr.EnoughManagersToActivate()),
-    c.RejectGroup: _g("§11, §16", only_oar_decides_groups, open_group, awaiting_decision),
+    c.RejectGroup: _g("§11, §16", only_oar_decides_groups, not_own_group, open_group, awaiting_decision),
     c.AppointManager: _g("§7", managers_or_oar_appoint, open_group, forming_or_active,
                          gr.ManagerLimitOnAppointment()),
     c.RemoveManager: _g("§7", managers_or_oar_appoint, open_group, forming_or_active,
@@ -89,22 +90,22 @@ DECISIONS = {
     c.LeaveGroup: _g("§7", member_acts, open_group, gr.IsMember()),
     c.RequestTermination: _g("§32", managers_request_termination, open_group,
                              gr.NoPendingTerminationRequest()),
-    c.TerminateGroup: _g("§14, §32", only_oar_terminates, open_group, gr.TerminationGrounds()),
-    c.DeactivateGroup: _g("§19", only_oar_deactivates, open_group, active),
-    c.ReactivateGroup: _g("§7, §19", only_oar_deactivates, open_group, deactivated,
+    c.TerminateGroup: _g("§14, §32", only_oar_terminates, not_own_group, open_group, gr.TerminationGrounds()),
+    c.DeactivateGroup: _g("§19", only_oar_deactivates, not_own_group, open_group, active),
+    c.ReactivateGroup: _g("§7, §19", only_oar_deactivates, not_own_group, open_group, deactivated,
                           gr.EnoughManagersToActivate()),
     c.ReportSocialMediaSpace: _g("§6, Annex 2", anyone_reports, active_or_deactivated),
     c.ProposeGathering: _g("§20, §21, §24", managers_run_events, open_group, active,
                            ev.EventInFuture(), ev.EventIsRelevant(), ev.FeeAtCost()),
-    c.ApproveGathering: _g("§20, §21", only_oar_approves_events, open_group, event_proposed),
-    c.RejectGathering: _g("§20, §21", only_oar_approves_events, open_group, event_proposed),
+    c.ApproveGathering: _g("§20, §21", only_oar_approves_events, not_own_group, open_group, event_proposed),
+    c.RejectGathering: _g("§20, §21", only_oar_approves_events, not_own_group, open_group, event_proposed),
     c.ListGathering: _g("§27, §31, Annex 1", managers_run_events, open_group, event_approved,
                         ev.ListingNotBackdated()),
     c.ProposeSpeaker: _g("§22", managers_run_events, open_group, event_not_decided_against,
                          speaker_beforehand, ev.SpeakerProposedOnce()),
-    c.ApproveSpeaker: _g("§22", only_oar_approves_speakers, open_group, speaker_beforehand,
+    c.ApproveSpeaker: _g("§22", only_oar_approves_speakers, not_own_group, open_group, speaker_beforehand,
                          ev.SpeakerAwaitsDecision()),
-    c.RejectSpeaker: _g("§22", only_oar_approves_speakers, open_group, ev.SpeakerAwaitsDecision()),
+    c.RejectSpeaker: _g("§22", only_oar_approves_speakers, not_own_group, open_group, ev.SpeakerAwaitsDecision()),
     c.RegisterParticipant: _g("§19", managers_run_events, open_group, event_open,
                               ev.ParticipantIsMember()),
     c.RecordAttendance: _g("§19, §30, Annex 1", managers_run_events, open_group, event_open,
@@ -112,9 +113,9 @@ DECISIONS = {
     c.RequestSponsorship: _g("§25, §26", managers_run_events, open_group, active,
                              sp.OneSponsorshipPerRef(), sp.SponsorshipForApprovedEvent(),
                              consent_beforehand, *sp.SCREENING),
-    c.ApproveSponsorship: _g("§25, §26", only_oar_consents_to_sponsors, open_group,
+    c.ApproveSponsorship: _g("§25, §26", only_oar_consents_to_sponsors, not_own_group, open_group,
                              sponsorship_pending, consent_beforehand, *sp.SCREENING),
-    c.RejectSponsorship: _g("§25, §26", only_oar_consents_to_sponsors, open_group,
+    c.RejectSponsorship: _g("§25, §26", only_oar_consents_to_sponsors, not_own_group, open_group,
                             sponsorship_pending),
 }  # fmt: skip
 

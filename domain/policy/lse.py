@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from domain import commands as c
 from domain.compliance import ComplianceCheck, ExternalSocialMedia, RequestsAnsweredInTime
-from domain.policy.authority import ActorIsMember, ActorManagesGroup, RequiresRole
+from domain.policy.authority import ActorIsMember, ActorManagesGroup, NoConflictOfInterest, RequiresRole
 from domain.policy.base import Governs, PolicyPack
 from domain.policy.cern_groups import NotAlreadyMemberOrPending
 from domain.policy.lifecycle import GroupIn, GroupNotTerminated
@@ -37,13 +37,13 @@ anyone = RequiresRole("registered-actors-report", lse("Social Media channels"), 
 
 DECISIONS = {
     c.RequestGroup: Governs(lse("Alumni groups"), (members_request,)),
-    c.ApproveGroup: Governs(lse("Alumni groups"), (engagement_team, open_group, awaiting)),
-    c.RejectGroup: Governs(lse("Alumni groups"), (engagement_team, open_group, awaiting)),
+    c.ApproveGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
+    c.RejectGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
     c.JoinGroup: Governs(lse("Alumni groups"), (member_acts, open_group, active, NotAlreadyMemberOrPending(lse("Alumni groups")))),
     c.ProposeGathering: Governs(lse("Alumni Group Event and Communication Requests"), (group_managers, open_group, active)),
-    c.ApproveGathering: Governs(lse("Alumni Group Event and Communication Requests"), (engagement_team, open_group)),
+    c.ApproveGathering: Governs(lse("Alumni Group Event and Communication Requests"), (engagement_team, NoConflictOfInterest(), open_group)),
     c.ReportSocialMediaSpace: Governs(lse("Social Media channels"), (anyone, open_group)),
-    c.TerminateGroup: Governs(lse("Alumni groups"), (engagement_team, open_group)),
+    c.TerminateGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group)),
 }  # fmt: skip
 
 LSE_FLAGS: tuple[ComplianceCheck, ...] = (

@@ -35,14 +35,18 @@ def init(ctx: typer.Context) -> None:
 @contracts_app.command("write")
 def write(folder: Folder = Path("contracts")) -> None:
     """Regenerate the JSON Schemas and AsyncAPI document from the event models."""
-    changed = write_contracts(folder)
+    from entrypoints.api.contract import write_openapi
+
+    changed = write_contracts(folder) + write_openapi(folder)
     out.print(f"{len(changed)} file(s) written in {folder}" if changed else "contracts are up to date")
 
 
 @contracts_app.command("check")
 def check(folder: Folder = Path("contracts")) -> None:
     """Fail (exit 7) if the checked-in contracts differ from the event models."""
-    problems = check_contracts(folder)
+    from entrypoints.api.contract import check_openapi
+
+    problems = check_contracts(folder) + check_openapi(folder)
     for problem in problems:
         err.print(problem, markup=False)
     if problems:

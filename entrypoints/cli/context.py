@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the ledger is built on first use: `--help` and read-model q
 class CliState:
     settings: Settings
     json_output: bool = False
+    token: str | None = field(default=None, repr=False)  # --token, else OAR_TOKEN
     _ledger: Ledger | None = field(default=None, repr=False)
 
     @property
@@ -50,10 +51,38 @@ def build_command(command_class: type, **fields: Any) -> Any:
     return command_class.model_validate({k: v for k, v in fields.items() if v is not None})
 
 
+def resolve_actor(cli: CliState, command_class: type, typed: dict[str, Any]) -> Any:
+    """Who acts. With a token: its verified subject, in the role the token and the ledger
+    give (the same decision as the API). When authentication is configured, no token means
+    nothing is written. Otherwise (the single-user embedded default) the typed --actor and
+    --role, recorded as established by ``local-cli``."""
+    from bootstrap import build_token_verifier
+    from domain.actors import Actor, Authentication
+    from entrypoints.cli.errors import CliError, ExitCode
+    from service.access import ClaimMapping, actor_for, principal_from_claims
+
+    settings = cli.settings
+    if cli.token:
+        verifier = build_token_verifier(settings)
+        claims = verifier.verify(cli.token)
+        mapping = ClaimMapping(settings.roles_claim, settings.oar_claim_value, settings.auditor_claim_value)
+        actor = actor_for(principal_from_claims(claims, mapping, verifier.method), command_class)
+        if typed.get("id") not in (None, actor.id) or typed.get("role") not in (None, actor.role.value):
+            raise CliError(f"--actor/--role conflict with the token: it acts as {actor}", ExitCode.USAGE)
+        return actor
+    if settings.authentication_required:
+        raise CliError("refused: authentication is configured, and this write has no verified identity: "
+                       "pass --token or set OAR_TOKEN; nothing written", ExitCode.REFUSED)  # fmt: skip
+    if typed.get("id") is None or typed.get("role") is None:
+        raise CliError("missing --actor and --role (or pass --token)", ExitCode.USAGE)
+    return Actor(id=typed["id"], role=typed["role"], authenticated_by=Authentication(method="local-cli"))
+
+
 def run_command(ctx: typer.Context, command_class: type, **fields: Any) -> None:
     """Validate, execute through the application, and report what was recorded."""
     from entrypoints.render import print_receipt
 
+    fields["actor"] = resolve_actor(state(ctx), command_class, fields.get("actor") or {})
     command = build_command(command_class, **fields)
     receipt = state(ctx).ledger.app.execute(command)
     print_receipt(receipt, state(ctx).json_output)

@@ -42,7 +42,9 @@ def describe_validation(error: ValidationError) -> str:
 def translate(error: Exception) -> tuple[ExitCode, str] | None:
     """(exit code, message) for errors we expect; None for a bug (let it crash)."""
     # Imported here: a command that never touched Kafka or the event store does not load them.
+    from infra.auth.errors import InvalidToken
     from infra.kafka.relay_lock import RelayBusy
+    from service.access import AccessDenied
     from service.ledger import ConflictError
     from service.relay import BrokerDataLoss, RelayError
 
@@ -50,6 +52,10 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.USAGE, describe_validation(error)
     if isinstance(error, CliError):
         return error.code, str(error)
+    if isinstance(error, InvalidToken):
+        return ExitCode.REFUSED, f"refused: invalid token ({error.reason}); nothing written"
+    if isinstance(error, AccessDenied):
+        return ExitCode.REFUSED, f"refused: {error.message}\n  rule: {error.rule} (OAR governance rule)"
     if isinstance(error, RuleViolation):
         return ExitCode.REFUSED, f"refused: {error.message}\n  rule: {error.rule} ({error.clause})"
     if isinstance(error, NotFound):

@@ -33,8 +33,8 @@ def propose(
     starts_at: Annotated[str, typer.Option(help="Start, ISO 8601 with offset, e.g. 2025-05-20T18:00+02:00.")],
     purpose: Annotated[Purpose, typer.Option(help="§21 purpose.")],
     connection: Annotated[str, typer.Option(help="§21: its clear connection to the group.")],
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
     fee: Annotated[Decimal, typer.Option(help="§24 participation fee per participant.")] = Decimal(0),
     cost: Annotated[Decimal, typer.Option(help="§24 at-cost price per participant.")] = Decimal(0),
     under_18: Annotated[bool, typer.Option(help="Targeted at under-18s (§26).")] = False,
@@ -51,13 +51,13 @@ def propose(
 
 
 @event_app.command("approve")
-def approve(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def approve(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR approves a proposed event (§20, §21)."""
     run_command(ctx, c.ApproveGathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
 
 
 @event_app.command("reject")
-def reject(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def reject(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR rejects a proposed event (§20, §21)."""
     run_command(ctx, c.RejectGathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
 
@@ -66,39 +66,39 @@ def reject(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reaso
 def list_event(
     ctx: typer.Context, group: GroupSlug, event: EventSlug,
     listed_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Date listed on alumni.cern.")],
-    actor_id: Actor, role: ActingRole,
+    actor_id: Actor = None, role: ActingRole = None,
 ) -> None:  # fmt: skip
     """Record that an approved event was listed on the platform (Annex 1: 3-4 weeks ahead)."""
     run_command(ctx, c.ListGathering, actor=actor(actor_id, role), group=group, gathering=event, listed_on=listed_on.date())
 
 
 @speaker_app.command("propose")
-def propose_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, actor_id: Actor, role: ActingRole) -> None:
+def propose_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, actor_id: Actor = None, role: ActingRole = None) -> None:
     """A manager proposes a guest speaker (§22)."""
     run_command(ctx, c.ProposeSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker)
 
 
 @speaker_app.command("approve")
-def approve_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def approve_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR approves a guest speaker before the event (§22)."""
     run_command(ctx, c.ApproveSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
 
 
 @speaker_app.command("reject")
-def reject_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def reject_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR rejects a guest speaker (§22)."""
     run_command(ctx, c.RejectSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
 
 
 @attendance_app.command("register")
-def register(ctx: typer.Context, group: GroupSlug, event: EventSlug, member: MemberId, actor_id: Actor, role: ActingRole) -> None:
+def register(ctx: typer.Context, group: GroupSlug, event: EventSlug, member: MemberId, actor_id: Actor = None, role: ActingRole = None) -> None:
     """Register a group member as a participant (§19: members only)."""
     run_command(ctx, c.RegisterParticipant, actor=actor(actor_id, role), group=group, gathering=event, member=member)
 
 
 @attendance_app.command("record")
 def record(
-    ctx: typer.Context, group: GroupSlug, event: EventSlug, actor_id: Actor, role: ActingRole,
+    ctx: typer.Context, group: GroupSlug, event: EventSlug, actor_id: Actor = None, role: ActingRole = None,
     attended: Ids = None, did_not_attend: Ids = None, unregistered: Ids = None,
 ) -> None:  # fmt: skip
     """Mark registered participants attended / did not attend; log unregistered attendees (§30, Annex 1)."""
@@ -114,7 +114,7 @@ def request_sponsorship(
     ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref,
     sponsor: Annotated[str, typer.Option(help="The sponsoring organisation.")],
     sector: Annotated[SponsorSector, typer.Option(help="§26 screening: the sponsor's sector.")],
-    reason: Reason, actor_id: Actor, role: ActingRole,
+    reason: Reason, actor_id: Actor = None, role: ActingRole = None,
     bidding: Annotated[bool, typer.Option("--bidding/--not-bidding", help="Currently bidding for CERN contracts.")] = False,
     offers_cern_name: Annotated[bool, typer.Option(help="CERN name/logo offered in return (§26 forbids).")] = False,
 ) -> None:  # fmt: skip
@@ -127,13 +127,13 @@ def request_sponsorship(
 
 
 @sponsorship_app.command("approve")
-def approve_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def approve_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR gives its written consent to a sponsorship (§25, screened by §26)."""
     run_command(ctx, c.ApproveSponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
 
 
 @sponsorship_app.command("reject")
-def reject_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def reject_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR refuses a sponsorship (§25, §26)."""
     run_command(ctx, c.RejectSponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
 

@@ -25,8 +25,8 @@ def request(
     visibility: Annotated[Visibility, typer.Option(help="§8 public or §9 private.")],
     objectives: Annotated[str, typer.Option(help="§15: what the group is for.")],
     manager: Annotated[list[str], typer.Option(help="Proposed manager id (repeat, 1-3).")],
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
     criterion: Annotated[
         list[str] | None, typer.Option(help="§9: an objective membership criterion (repeat).")
     ] = None,
@@ -42,20 +42,20 @@ def request(
 
 
 @group_app.command("approve")
-def approve(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def approve(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR approves the creation of a requested group (§11, §16; needs 2 managers, §7)."""
     run_command(ctx, c.ApproveGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
 
 @group_app.command("reject")
-def reject(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def reject(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR rejects a requested group (§11, §16)."""
     run_command(ctx, c.RejectGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
 
 @group_app.command("request-termination")
 def request_termination(
-    ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole
+    ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None
 ) -> None:
     """The group's managers ask the OAR to terminate the group (§32)."""
     run_command(
@@ -70,8 +70,8 @@ def terminate(
     group: GroupSlug,
     initiative: Annotated[TerminationInitiative, typer.Option(help="At the managers' request or the OAR's own.")],
     reason: Reason,
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
 ) -> None:
     """OAR terminates the group (§14, §32); it then accepts no further commands."""
     run_command(
@@ -85,8 +85,8 @@ def deactivate(
     ctx: typer.Context,
     group: GroupSlug,
     reason: Reason,
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
     discussed: Annotated[
         bool, typer.Option("--discussed/--not-discussed", help="Discussed with the managers first (§19).")
     ] = True,
@@ -99,7 +99,7 @@ def deactivate(
 
 
 @group_app.command("reactivate")
-def reactivate(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
+def reactivate(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor = None, role: ActingRole = None) -> None:
     """OAR reactivates a deactivated group (§19; needs 2 managers, §7)."""
     run_command(ctx, c.ReactivateGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
@@ -110,8 +110,8 @@ def report_social_media(
     group: GroupSlug,
     platform: Annotated[str, typer.Option(help="Where the external space is, e.g. LinkedIn.")],
     reason: Reason,
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
 ) -> None:
     """Report an external social-media space of the group (a §6 compliance flag)."""
     run_command(
@@ -125,8 +125,8 @@ def appoint(
     ctx: typer.Context,
     group: GroupSlug,
     manager: Annotated[str, typer.Argument(help="Opaque id of the new manager.")],
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
     reason: OptionalReason = None,
 ) -> None:
     """Appoint a manager (§7: at most three)."""
@@ -142,8 +142,8 @@ def remove(
     group: GroupSlug,
     manager: Annotated[str, typer.Argument(help="Opaque id of the manager to remove.")],
     reason: Reason,
-    actor_id: Actor,
-    role: ActingRole,
+    actor_id: Actor = None,
+    role: ActingRole = None,
 ) -> None:
     """Remove a manager (§7: an active group keeps at least two)."""
     run_command(

@@ -45,6 +45,9 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
         ("verify", "evidence_commands:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
+        # the HTTP API
+        ("serve", "api_commands:serve", "Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."),
+        ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),
         # administration
         ("db", "admin_commands:db_app", "Database set-up."),
         ("contracts", "admin_commands:contracts_app", "JSON Schemas and the AsyncAPI document for downstream teams."),
@@ -79,6 +82,9 @@ def create_app() -> typer.Typer:
 def _root(
     ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="JSON output for every command.")] = False,
+    token: Annotated[
+        str | None, typer.Option("--token", help="Bearer token for writes (default: OAR_TOKEN).", show_default=False)
+    ] = None,
 ) -> None:
     import logging
 
@@ -87,7 +93,9 @@ def _root(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
-    ctx.obj = CliState(settings=Settings(), json_output=json_output)
+    settings = Settings()
+    given = token or (settings.token.get_secret_value() if settings.token else None)
+    ctx.obj = CliState(settings=settings, json_output=json_output, token=given)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -16,13 +16,13 @@ Criterion = Annotated[str, typer.Option(help="§9: the group's objective criteri
 
 
 @member_app.command("join")
-def join(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
+def join(ctx: typer.Context, group: GroupSlug, actor_id: Actor = None, role: ActingRole = None) -> None:
     """The acting member joins a public group at once (§8)."""
     run_command(ctx, c.JoinGroup, actor=actor(actor_id, role), group=group)
 
 
 @member_app.command("request")
-def request(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
+def request(ctx: typer.Context, group: GroupSlug, actor_id: Actor = None, role: ActingRole = None) -> None:
     """The acting member asks to join a private group (§9); a manager decides."""
     run_command(ctx, c.RequestMembership, actor=actor(actor_id, role), group=group)
 
@@ -30,7 +30,7 @@ def request(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingR
 @member_app.command("approve")
 def approve(
     ctx: typer.Context, group: GroupSlug, member: MemberId, criterion: Criterion,
-    reason: Reason, actor_id: Actor, role: ActingRole,
+    reason: Reason, actor_id: Actor = None, role: ActingRole = None,
 ) -> None:  # fmt: skip
     """A manager of the group accepts a pending request (§9, §19)."""
     run_command(
@@ -42,7 +42,7 @@ def approve(
 @member_app.command("reject")
 def reject(
     ctx: typer.Context, group: GroupSlug, member: MemberId, criterion: Criterion,
-    reason: Reason, actor_id: Actor, role: ActingRole,
+    reason: Reason, actor_id: Actor = None, role: ActingRole = None,
 ) -> None:  # fmt: skip
     """A manager rejects a pending request against the group's criteria (§9, §19)."""
     run_command(
@@ -52,6 +52,6 @@ def reject(
 
 
 @member_app.command("leave")
-def leave(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
+def leave(ctx: typer.Context, group: GroupSlug, actor_id: Actor = None, role: ActingRole = None) -> None:
     """The acting member leaves the group."""
     run_command(ctx, c.LeaveGroup, actor=actor(actor_id, role), group=group)

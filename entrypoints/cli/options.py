@@ -9,10 +9,12 @@ import typer
 from domain.values import Role
 
 Actor = Annotated[
-    str, typer.Option("--actor", help="Opaque id of the person acting, e.g. oar-1 or m-1042.")
+    str | None,
+    typer.Option("--actor", help="Opaque id of the person acting, e.g. oar-1 (embedded default; with --token: the token's subject)."),
 ]
 ActingRole = Annotated[
-    Role, typer.Option("--role", case_sensitive=False, help="The role the actor acts in.")
+    Role | None,
+    typer.Option("--role", case_sensitive=False, help="The role the actor acts in (with --token: from the token and the ledger)."),
 ]
 Reason = Annotated[str, typer.Option("--reason", help="Why: recorded in the ledger.")]
 OptionalReason = Annotated[
@@ -23,5 +25,6 @@ EventSlug = Annotated[str, typer.Argument(help="The group event's slug, e.g. spr
 MemberId = Annotated[str, typer.Argument(help="Opaque id of the member.")]
 
 
-def actor(actor_id: str, role: Role) -> dict[str, str]:
-    return {"id": actor_id, "role": role.value}
+def actor(actor_id: str | None, role: Role | None) -> dict[str, str | None]:
+    """What the caller typed; ``context.resolve_actor`` turns it into the recorded actor."""
+    return {"id": actor_id, "role": role.value if role else None}

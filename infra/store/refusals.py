@@ -49,8 +49,8 @@ class RefusalLog:
         with self.engine.begin() as connection:
             connection.execute(insert(refused_commands).values(**vars(refusal)))
 
-    def since(self, after_id: int = 0) -> list[tuple[int, Refusal]]:
-        query = select(refused_commands).where(refused_commands.c.id > after_id)
+    def since(self, after_id: int = 0, limit: int | None = None) -> list[tuple[int, Refusal]]:
+        query = select(refused_commands).where(refused_commands.c.id > after_id).limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(refused_commands.c.id)).mappings().all()
         return [(row["id"], Refusal(**{k: row[k] for k in Refusal.__dataclass_fields__})) for row in rows]

@@ -1,0 +1,174 @@
+"""``api``: commands per second through HTTP against the same commands called on the
+service layer in-process, same database, same run.
+
+Both paths run the same script (five commands per group: request, appoint a manager,
+OAR approval, two joins) with the same concurrency: ``CLIENTS`` threads, each taking
+whole groups. Through HTTP each thread is a keep-alive httpx client of the API on
+uvicorn on a loopback port, with bearer tokens of the local issuer (so every request
+is verified); the API runs as ``oar-ledger serve`` in its own process, as in production,
+so clients and server do not share one interpreter. Bounded by count and by ``TIME_CAP`` seconds per path and repetition.
+Goal (issue 10): HTTP / in-process >= 0.5 on PostgreSQL with 4 clients.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+
+from bench.harness import Context, Result, Samples
+from bootstrap import build_ledger, build_local_issuer
+from domain import commands as c
+from domain.actors import Actor
+from infra.clock import system_clock
+from infra.settings import Settings
+
+NAME = "api"
+GOAL = 0.5
+CLIENTS = 4
+GROUPS, QUICK_GROUPS = 120, 24
+TIME_CAP = 60.0
+PEOPLE = {"founder": "m-founder", "oar": "oar-officer-1", "a": "a-101", "b": "a-102"}
+
+
+def script(slug: str) -> list[tuple[str, str, str, dict, c.GroupCommand]]:
+    """(who, method, path, body, the same command in-process) for one group."""
+    request = {"group": slug, "name": f"Benchmark group {slug}", "group_type": "other", "managed_by": "alumni",
+               "visibility": "public", "objectives": "Measure the HTTP path of the audit ledger",
+               "proposed_managers": [PEOPLE["founder"]]}  # fmt: skip
+    founder, oar = PEOPLE["founder"], PEOPLE["oar"]
+    return [
+        ("founder", "POST", "/groups", request, c.RequestGroup(actor=Actor(id=founder, role="member"), **request)),
+        ("founder", "POST", f"/groups/{slug}/managers", {"manager": "m-second"},
+         c.AppointManager(actor=Actor(id=founder, role="manager"), group=slug, manager="m-second")),
+        ("oar", "POST", f"/groups/{slug}/approval", {"reason": "objectives clear, two managers"},
+         c.ApproveGroup(actor=Actor(id=oar, role="oar"), group=slug, reason="objectives clear, two managers")),
+        *((who, "POST", f"/groups/{slug}/members", {}, c.JoinGroup(actor=Actor(id=PEOPLE[who], role="member"),
+                                                                   group=slug)) for who in ("a", "b")),
+    ]  # fmt: skip
+
+
+def run_concurrently(slugs: list[str], work: Callable[[str, list[float]], None]) -> tuple[int, float, list[float]]:
+    """``CLIENTS`` threads take groups from ``slugs``; returns (commands, seconds, latencies)."""
+    pending, lock, latencies = list(reversed(slugs)), threading.Lock(), []
+    deadline = time.monotonic() + TIME_CAP
+
+    def worker() -> None:
+        mine: list[float] = []
+        while time.monotonic() < deadline:
+            with lock:
+                if not pending:
+                    break
+                slug = pending.pop()
+            work(slug, mine)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies), time.perf_counter() - started, latencies
+
+
+class HttpPath:
+    def __init__(self, url: str, tokens: dict[str, str]) -> None:
+        self.url, self.tokens, self.local = url, tokens, threading.local()
+
+    def __call__(self, slug: str, latencies: list[float]) -> None:
+        client = getattr(self.local, "client", None)
+        if client is None:
+            client = self.local.client = httpx.Client(base_url=self.url, timeout=30)  # keep-alive per thread
+        for who, method, path, body, _ in script(slug):
+            started = time.perf_counter()
+            response = client.request(method, path, json=body, headers={"Authorization": f"Bearer {self.tokens[who]}"})
+            latencies.append(time.perf_counter() - started)
+            if response.status_code not in (200, 201):
+                raise AssertionError(f"{method} {path}: {response.status_code} {response.text[:300]}")
+
+
+def in_process(app) -> Callable[[str, list[float]], None]:
+    def work(slug: str, latencies: list[float]) -> None:
+        for *_, command in script(slug):
+            started = time.perf_counter()
+            app.execute(command)
+            latencies.append(time.perf_counter() - started)
+
+    return work
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1] if len(values) > 1 else values[0]
+
+
+def start_server(settings: Settings) -> tuple[subprocess.Popen, str]:
+    """``oar-ledger serve`` on a free loopback port, on the benchmark's database."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OAR_")} | {"OAR_VAR_DIR": str(settings.var_dir)}
+    if settings.database_url:
+        env |= {"OAR_DATABASE_URL": settings.database_url, "OAR_DATABASE_SCHEMA": settings.database_schema or ""}
+    command = [os.path.join(os.path.dirname(sys.executable), "oar-ledger"), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the API did not start")
+
+
+def run(ctx: Context) -> list[Result]:
+    groups = QUICK_GROUPS if ctx.quick else GROUPS
+    settings = ctx.target.settings
+    ledger = build_ledger(settings, system_clock)
+    issuer = build_local_issuer(settings)
+    now, hour = system_clock(), timedelta(hours=2)
+    tokens = {who: issuer.issue(person, [settings.oar_claim_value] if who == "oar" else [], hour, now)
+              for who, person in PEOPLE.items()}  # fmt: skip
+    server, url = start_server(settings)
+    http = HttpPath(url, tokens)
+    direct = in_process(ledger.app)
+    http_rates, direct_rates, ratios, http_lat, direct_lat = Samples(), Samples(), [], [], []
+    try:
+        run_concurrently([f"warm-h-{i}" for i in range(8)], http)
+        run_concurrently([f"warm-d-{i}" for i in range(8)], direct)
+        for rep in range(1, ctx.repetitions + 1):
+            order = [("http", http), ("direct", direct)]
+            rates = {}
+            for name, path in order if rep % 2 else reversed(order):
+                count, seconds, latencies = run_concurrently([f"r{rep}-{name}-{i:04d}" for i in range(groups)], path)
+                rates[name] = (http_rates if name == "http" else direct_rates).add(count, seconds)
+                (http_lat if name == "http" else direct_lat).extend(latencies)
+            ratios.append(rates["http"] / rates["direct"])
+            ctx.log(f"{NAME} rep {rep}/{ctx.repetitions}: HTTP {rates['http']:,.0f} commands/s, in-process "
+                    f"{rates['direct']:,.0f} commands/s, ratio {ratios[-1]:.2f} ({CLIENTS} clients)")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(15)
+        ledger.close()
+    ms = 1000
+    return [Result(
+        benchmark=NAME, database=ctx.target.database,
+        measured={"commands/s": http_rates.median}, compared="commands/s",
+        baseline_label="same commands in-process (service layer)", baseline=direct_rates.median, goal=GOAL,
+        detail=(f"{CLIENTS} concurrent keep-alive clients / threads, {groups} groups x 5 commands per path and "
+                f"repetition; latency p50/p99 HTTP {percentile(http_lat, .5) * ms:.1f}/{percentile(http_lat, .99) * ms:.1f} ms, "
+                f"in-process {percentile(direct_lat, .5) * ms:.1f}/{percentile(direct_lat, .99) * ms:.1f} ms; "
+                f"ratios {', '.join(f'{r:.2f}' for r in ratios)}"),
+        paired_ratios=tuple(ratios),
+    )]  # fmt: skip

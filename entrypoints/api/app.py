@@ -1,0 +1,66 @@
+"""``create_app(settings)``: the FastAPI application, built through the composition root
+when called (nothing at import time). ``oar-ledger serve`` runs it on uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from bootstrap import Ledger, build_ledger
+from entrypoints.api import problems
+from entrypoints.api.context import build_context
+from entrypoints.api.middleware import ApiMiddleware
+from entrypoints.api.routers.commands import commands_router
+from entrypoints.api.routers.evidence import evidence_router
+from entrypoints.api.routers.groups import groups_router
+from entrypoints.api.routers.oversight import oversight_router
+from entrypoints.api.routers.system import system_router
+from infra.settings import Settings
+
+DESCRIPTION = (
+    "The OAR audit ledger over HTTP. Every write names its actor by the bearer token's subject; "
+    "the OAR and auditor roles come from a configured token claim, a manager's authority from the "
+    "group's state. Errors are RFC 9457 problem details naming the field, or the rule and its clause."
+)
+
+
+def create_app(
+    settings: Settings | None = None, *, ledger: Ledger | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    ledger = ledger or (build_ledger(settings, clock) if clock else build_ledger(settings))
+    api_context = build_context(settings, ledger)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        api_context.close()
+
+    app = assemble(lifespan)
+    app.state.context = api_context
+    if settings.api_cors_origins:  # off by default
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+                           expose_headers=["ETag", "Location", "X-Request-ID"])  # fmt: skip
+    app.add_middleware(ApiMiddleware, max_body_bytes=settings.api_max_body_bytes)
+    return app
+
+
+def assemble(lifespan=None) -> FastAPI:
+    """The routes and error handling, without any state: also what the OpenAPI document
+    (``contracts/openapi.json``) is generated from."""
+    app = FastAPI(title="OAR audit ledger", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+    problems.install(app)
+    for router in (system_router(), commands_router(), groups_router(), oversight_router(), evidence_router()):
+        app.include_router(router)
+    return app
+
+
+def openapi_document() -> dict:
+    return assemble().openapi()

@@ -1,0 +1,35 @@
+"""Authentication for every route: ``current_principal`` verifies the bearer token (one
+code path for OIDC and local tokens) and maps its claims to a principal. Web pages use
+the same dependency."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from entrypoints.api.context import context
+from infra.auth.errors import InvalidToken
+from service.access import Principal, principal_from_claims
+
+bearer = HTTPBearer(auto_error=False, description="A token of the configured OIDC issuer or the local issuer")
+SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")  # the ledger's opaque person ids
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    if credentials is None:
+        raise InvalidToken("no bearer token")
+    api = context(request)
+    claims = api.verifier.verify(credentials.credentials)
+    if not isinstance(claims.get("sub"), str) or not SUBJECT.match(claims["sub"]):
+        raise InvalidToken("the token's subject is not an opaque person id")
+    principal = principal_from_claims(claims, api.mapping, api.verifier.method)
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,144 @@
+"""The read models and the refusal log: groups, pending requests, sponsorships,
+compliance on a date, the audit trail and its exports. Paginated by cursor."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import select
+
+from domain.errors import NotFound
+from entrypoints.api.auth import Caller
+from entrypoints.api.context import context
+from entrypoints.api.pagination import Cursor, Limit, decode, page, slice_page
+from entrypoints.api.responses import json_response
+from entrypoints.render import to_jsonable
+from projections.compliance import compliance_view, end_of, flag_rows
+from projections.queries import AUDIT_COLUMNS, audit_after, audit_rows, group_id_of, group_rows
+from projections.queries import pending_requests, sponsorship_register
+from projections.tables import groups, managers
+from service.access import require_oversight, visible_requests
+
+GroupFilter = Annotated[str | None, Query(max_length=64, description="Only this group (slug)")]
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+def oversight_router() -> APIRouter:
+    router = APIRouter(tags=["read models and oversight"])
+    for path, endpoint, summary in (
+        ("/groups", list_groups, "Every group, from the read models"),
+        ("/pending-requests", pending, "Membership requests awaiting a manager (yours, or your groups')"),
+        ("/sponsorships", sponsorships, "The sponsorship register with its §26 screening (OAR, auditors)"),
+        ("/compliance", compliance, "Compliance flags of every group on a date (OAR, auditors)"),
+        ("/refusals", refusals, "Refused commands and denied attempts (OAR, auditors)"),
+        ("/audit", audit, "The audit trail in ledger order (OAR, auditors)"),
+        ("/audit/export", export, "The audit trail as csv, json or jsonl (OAR, auditors)"),
+    ):  # fmt: skip
+        router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
+    return router
+
+
+def list_groups(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+    with context(request).projections.connect() as connection:
+        rows = group_rows(connection)
+    return json_response(slice_page(request, rows, cursor, limit))
+
+
+def pending(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+    api = context(request)
+    with api.projections.connect() as connection:
+        rows = pending_requests(connection, api.ledger.app.clock())
+        query = select(groups.c.slug).join(managers, managers.c.group_id == groups.c.group_id)
+        managed = connection.execute(query.where(managers.c.manager_id == principal.subject)).scalars().all()
+    return json_response(slice_page(request, visible_requests(principal, rows, managed), cursor, limit))
+
+
+def sponsorships(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+    require_oversight(principal, "the sponsorship register")
+    with context(request).projections.connect() as connection:
+        rows = sponsorship_register(connection)
+    return json_response(slice_page(request, rows, cursor, limit))
+
+
+def compliance(request: Request, principal: Caller, on: date | None = None,
+               request_days: Annotated[int | None, Query(ge=0, le=3650)] = None) -> Response:  # fmt: skip
+    require_oversight(principal, "compliance")
+    api = context(request)
+    day = on or api.ledger.app.clock().date()
+    limit = request_days if request_days is not None else api.settings.pending_request_days
+    with api.projections.connect() as connection:
+        rows = flag_rows(compliance_view(connection, end_of(day), limit))
+    return json_response({"on": day, "flags": rows})
+
+
+def refusals(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+    require_oversight(principal, "the refusal log")
+    rows = context(request).ledger.refusals.since(decode(cursor), limit + 1)
+    items = [refusal for _, refusal in rows[:limit]]
+    return json_response(page(request, items, limit, rows[limit - 1][0] if len(rows) > limit else None))
+
+
+def _group_id(connection, slug: str | None) -> str | None:
+    if slug is None:
+        return None
+    found = group_id_of(connection, slug)
+    if found is None:
+        raise NotFound("group", f"{slug} in the read models")
+    return found
+
+
+def audit(request: Request, principal: Caller, group: GroupFilter = None, cursor: Cursor = None,
+          limit: Limit = 100) -> Response:  # fmt: skip
+    require_oversight(principal, "the audit trail")
+    with context(request).projections.connect() as connection:
+        rows = audit_after(connection, _group_id(connection, group), decode(cursor), limit + 1)
+    more = len(rows) > limit
+    return json_response(page(request, rows[:limit], limit, rows[limit - 1]["position"] if more else None))
+
+
+def export(request: Request, principal: Caller, format: ExportFormat = ExportFormat.JSONL,
+           group: GroupFilter = None) -> Response:  # fmt: skip
+    require_oversight(principal, "the audit trail")
+    engine = context(request).projections
+    with engine.connect() as connection:
+        group_id = _group_id(connection, group)
+    media = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl"}[format.value]
+    return StreamingResponse(_stream(engine, group_id, format), media_type=media)
+
+
+def _stream(engine, group_id: str | None, fmt: ExportFormat) -> Iterator[bytes]:
+    """Streamed row by row, so a large export never sits in memory."""
+    with engine.connect() as connection:
+        if fmt is ExportFormat.CSV:
+            yield _csv_line(list(AUDIT_COLUMNS) + ["details"])
+        if fmt is ExportFormat.JSON:
+            yield b"["
+        for count, row in enumerate(audit_rows(connection, group_id)):
+            plain = to_jsonable(row)
+            if fmt is ExportFormat.CSV:
+                yield _csv_line([plain[c] for c in AUDIT_COLUMNS] + [orjson.dumps(plain["details"]).decode()])
+            elif fmt is ExportFormat.JSON:
+                yield (b"," if count else b"") + orjson.dumps(plain)
+            else:
+                yield orjson.dumps(plain) + b"\n"
+        if fmt is ExportFormat.JSON:
+            yield b"]"
+
+
+def _csv_line(values: list) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue().encode()

@@ -1,0 +1,72 @@
+"""``oar-ledger serve`` (the HTTP API on uvicorn) and ``oar-ledger tokens issue`` (the
+ledger's local token issuer, for the embedded default and tests)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from entrypoints.cli.context import state
+from entrypoints.cli.errors import CliError
+
+tokens_app = typer.Typer(help="The ledger's local token issuer (embedded default, tests).", no_args_is_help=True)
+TTL = re.compile(r"^(\d{1,6})([smhd])$")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class TokenRole(StrEnum):
+    """What a token can carry. A manager's authority is not a token role: it comes from
+    the group's state in the ledger, so a manager gets a `person` token."""
+
+    OAR = "oar"
+    AUDITOR = "auditor"
+    PERSON = "person"
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Listen address (default OAR_API_HOST, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default OAR_API_PORT, 8000).")] = None,
+) -> None:
+    """Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."""
+    import uvicorn
+
+    from entrypoints.api.app import create_app
+
+    settings = state(ctx).settings
+    app = create_app(settings)
+    uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port,
+                proxy_headers=False, server_header=False, log_level="info", access_log=False)  # fmt: skip
+
+
+@tokens_app.command("issue")
+def issue(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Option(help="The person's opaque id, e.g. oar-1 or m-1042.")],
+    role: Annotated[TokenRole, typer.Option(help="oar, auditor, or person (members and managers).")] = TokenRole.PERSON,
+    ttl: Annotated[str, typer.Option(help="Lifetime: a number and s, m, h or d, e.g. 8h.")] = "1h",
+) -> None:
+    """Mint a bearer token of the local issuer (printed on stdout)."""
+    from bootstrap import build_local_issuer
+    from entrypoints.api.auth import SUBJECT
+
+    settings = state(ctx).settings
+    if settings.oidc_issuer:
+        raise CliError("tokens come from the OIDC issuer (OAR_OIDC_ISSUER is set), not from the ledger")
+    if not SUBJECT.match(subject):
+        raise CliError("invalid --subject: an opaque id (letters, digits, ._:- ; 1-64 characters)")
+    match = TTL.match(ttl)
+    if match is None or int(match.group(1)) == 0:
+        raise CliError("invalid --ttl: a positive number and s, m, h or d, e.g. 30m or 8h")
+    lifetime = timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+    if lifetime > timedelta(days=30):
+        raise CliError("invalid --ttl: at most 30 days")
+    groups = {TokenRole.OAR: [settings.oar_claim_value], TokenRole.AUDITOR: [settings.auditor_claim_value]}
+    issuer = build_local_issuer(settings)
+    from infra.clock import system_clock
+
+    print(issuer.issue(subject, groups.get(role, []), lifetime, system_clock()))

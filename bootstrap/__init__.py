@@ -135,6 +135,8 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
 
 def psycopg_conninfo(settings: Settings) -> str:
     """The ledger's PostgreSQL URL as libpq takes it (a plain ``postgresql://`` URI)."""
+    from sqlalchemy.engine import make_url
+
     return make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 

@@ -31,6 +31,7 @@ test-e2e: install
 
 bench: install  ## benchmarks, each printing its ratio to a raw baseline measured in the same run
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.startup
 
 clean:
 	rm -rf var .pytest_cache

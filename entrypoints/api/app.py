@@ -13,11 +13,11 @@ from bootstrap import Ledger, build_ledger
 from entrypoints.api import problems
 from entrypoints.api.context import build_context
 from entrypoints.api.middleware import ApiMiddleware
-from entrypoints.api.routers.commands import commands_router
-from entrypoints.api.routers.evidence import evidence_router
-from entrypoints.api.routers.groups import groups_router
-from entrypoints.api.routers.oversight import oversight_router
-from entrypoints.api.routers.system import system_router
+from entrypoints.api.routes_commands import commands_router
+from entrypoints.api.routes_evidence import evidence_router
+from entrypoints.api.routes_groups import groups_router
+from entrypoints.api.routes_oversight import oversight_router
+from entrypoints.api.routes_system import system_router
 from infra.settings import Settings
 
 DESCRIPTION = (

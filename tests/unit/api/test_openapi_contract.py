@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from entrypoints.api.contract import OPENAPI_FILE, check_openapi, render_openapi
-from entrypoints.api.routers.commands import WRITES
+from entrypoints.api.routes_commands import WRITES
 
 pytestmark = pytest.mark.unit
 CONTRACTS = Path(__file__).resolve().parents[3] / "contracts"

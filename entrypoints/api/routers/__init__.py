@@ -1,1 +1,0 @@
-"""One router per area; web pages can be added as another router using ``auth.current_principal``."""

@@ -246,7 +246,7 @@ def test_a_model_change_is_detected(monkeypatch: pytest.MonkeyPatch) -> None:
         gathering: str
 
     changed = {**event_types(), SpeakerThanked.type_name(): SpeakerThanked}
-    monkeypatch.setattr(contracts, "event_types", lambda: changed)
+    monkeypatch.setattr("infra.contracts.schemas.event_types", lambda: changed)
     problems = contracts.check_contracts(CONTRACTS)
     assert "missing: schemas/SpeakerThanked.v1.json" in problems
     assert "stale: asyncapi.json" in problems

@@ -15,12 +15,13 @@ from typing import Any
 from domain import commands as c
 from domain.actors import Actor, Authentication
 from domain.values import Role, Visibility
+from service.errors import ServiceError
 
 # OAR_GOVERNANCE rules the API adds before the domain sees a command.
 READ_ONLY_RULE = "auditors-are-read-only"
 
 
-class AccessDenied(Exception):
+class AccessDenied(ServiceError):
     """The caller may not do this; nothing was written. Entrypoints answer 403."""
 
     def __init__(self, rule: str, message: str) -> None:

@@ -33,52 +33,10 @@ from domain.events.group import GroupRequested
 from domain.ids import group_id
 from infra.store.mapper import PydanticMapper, decode_state
 from infra.store.refusals import Refusal, RefusalLog
+from service.errors import ConflictError, StaleVersion
+from service.operations import OPERATIONS, Operation
 
 C = TypeVar("C", bound=c.GroupCommand)
-Operation = Callable[[Group, Any, datetime], None]
-
-
-OPERATIONS: dict[type[c.GroupCommand], Operation] = {
-    # One line per command: which aggregate operation carries it out.
-    c.ApproveGroup: Group.approve,
-    c.RejectGroup: Group.reject,
-    c.AppointManager: Group.appoint_manager,
-    c.RemoveManager: Group.remove_manager,
-    c.JoinGroup: Group.join,
-    c.RequestMembership: Group.request_membership,
-    c.ApproveMembership: Group.approve_membership,
-    c.RejectMembership: Group.reject_membership,
-    c.LeaveGroup: Group.leave,
-    c.RequestTermination: Group.request_termination,
-    c.TerminateGroup: Group.terminate,
-    c.DeactivateGroup: Group.deactivate,
-    c.ReactivateGroup: Group.reactivate,
-    c.ReportSocialMediaSpace: Group.report_social_media,
-    c.ProposeGathering: Group.propose_gathering,
-    c.ApproveGathering: Group.approve_gathering,
-    c.RejectGathering: Group.reject_gathering,
-    c.ListGathering: Group.list_gathering,
-    c.ProposeSpeaker: Group.propose_speaker,
-    c.ApproveSpeaker: Group.approve_speaker,
-    c.RejectSpeaker: Group.reject_speaker,
-    c.RegisterParticipant: Group.register_participant,
-    c.RecordAttendance: Group.record_attendance,
-    c.RequestSponsorship: Group.request_sponsorship,
-    c.ApproveSponsorship: Group.approve_sponsorship,
-    c.RejectSponsorship: Group.reject_sponsorship,
-}
-
-
-class ConflictError(Exception):
-    """Concurrent writers kept changing the group; the command was not recorded."""
-
-
-class StaleVersion(Exception):
-    """The caller decided on a version of the group that is no longer the current one."""
-
-    def __init__(self, group: str, expected: int, current: int) -> None:
-        super().__init__(f"group {group} is at version {current}, not {expected}: reload and decide again")
-        self.group, self.expected, self.current = group, expected, current
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from infra.auth.errors import InvalidToken, KeysUnavailable
 from infra.evidence.errors import EvidenceError, NotCovered, TamperError
 from infra.store.idempotency import KeyInProgress, KeyReused
 from service.access import AccessDenied
-from service.ledger import ConflictError, StaleVersion
+from service.errors import ConflictError, StaleVersion
 
 log = logging.getLogger("oar.api")
 PROBLEM_JSON = "application/problem+json"

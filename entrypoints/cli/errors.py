@@ -45,7 +45,7 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
     from infra.auth.errors import InvalidToken
     from infra.kafka.relay_lock import RelayBusy
     from service.access import AccessDenied
-    from service.ledger import ConflictError
+    from service.errors import ConflictError
     from service.relay import BrokerDataLoss, RelayError
 
     if isinstance(error, ValidationError):

@@ -13,7 +13,7 @@ from domain import commands as c
 from domain.aggregates.group import Group
 from domain.errors import AlreadyRecorded, RuleViolation
 from bootstrap import build_ledger
-from service.ledger import ConflictError
+from service.errors import ConflictError
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,9 @@ from domain import commands as c
 from domain.actors import Actor
 from domain.aggregates.group import Group
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from service.ledger import OPERATIONS, LedgerApplication, StaleVersion
+from service.errors import StaleVersion
+from service.ledger import LedgerApplication
+from service.operations import OPERATIONS
 
 pytestmark = pytest.mark.unit
 

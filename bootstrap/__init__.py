@@ -7,7 +7,6 @@ project's own tables and the clock from one :class:`Settings`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -113,83 +112,6 @@ def build_ledger(
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 
 
-def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
-    """The outbox relay for ``ledger`` publishing to the broker at ``bootstrap``."""
-    from infra.kafka.config import kafka_client_config, topic_specs
-    from service.relay import Relay
-    from infra.kafka.relay_state import RelayStateStore
-
-    settings = ledger.settings
-    ledger_spec = next(s for s in topic_specs(settings) if s.name == settings.ledger_topic)
-    relay = Relay(
-        ledger.app.recorder,
-        RelayStateStore(ledger.engine, settings.ledger_topic),
-        kafka_client_config(settings, bootstrap),
-        ledger_spec,
-        batch_size=batch_size,
-        wakeup=build_wakeup(ledger),
-    )
-    ledger.closers.append(relay.close)
-    return relay
-
-
-def psycopg_conninfo(settings: Settings) -> str:
-    """The ledger's PostgreSQL URL as libpq takes it (a plain ``postgresql://`` URI)."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def build_wakeup(ledger: Ledger):
-    """What wakes the relay when events are stored: PostgreSQL NOTIFY, or SQLite's data_version."""
-    from infra.store.wakeup import PostgresWakeup, SQLiteWakeup, channel_name
-
-    recorder = ledger.app.recorder
-    if not ledger.settings.uses_postgres:
-        return SQLiteWakeup(str(ledger.settings.sqlite_path))
-    channel = channel_name(recorder.datastore.schema, recorder.events_table_name)
-    return PostgresWakeup(psycopg_conninfo(ledger.settings), channel)
-
-
-def build_relay_lock(ledger: Ledger) -> AbstractContextManager[None]:
-    """The one-relay-per-ledger lock (advisory lock on PostgreSQL, file lock on SQLite)."""
-    from infra.kafka.relay_lock import relay_lock
-
-    return relay_lock(ledger.settings, ledger.engine)
-
-
-def build_checkpointer(ledger: Ledger, *, bootstrap: str | None = None):
-    """A checkpointer configured from the settings; publishes checkpoints if ``bootstrap``
-    is given. Raises ``MissingSigningKey`` when there is no key file."""
-    from infra.evidence.publish import publisher_for
-    from infra.evidence.signing import checkpoint_origin, load_signer
-    from service.evidence.checkpointer import Checkpointer
-
-    settings = ledger.settings
-    origin = checkpoint_origin(settings)
-    return Checkpointer(
-        ledger.app.recorder, ledger.engine, load_signer(settings), origin,
-        every_events=settings.checkpoint_every_events, every_seconds=settings.checkpoint_every_seconds,
-        publisher=publisher_for(settings, bootstrap, origin),
-    )  # fmt: skip
-
-
-def build_checkpoint_hook(ledger: Ledger, bootstrap: str | None = None):
-    """The relay loop's checkpoint hook; its checkpointer is closed with the ledger."""
-    from service.evidence.service import CheckpointHook
-
-    hook = CheckpointHook(lambda: build_checkpointer(ledger, bootstrap=bootstrap), ledger.app.clock)
-    ledger.closers.append(hook.close)
-    return hook
-
-
-def checkpoint_now(ledger: Ledger, *, bootstrap: str | None = None, force: bool = True):
-    """Extend the tree and sign a checkpoint now (``force``) or only if due; None if nothing new."""
-    from service.evidence.service import checkpoint_with
-
-    return checkpoint_with(build_checkpointer(ledger, bootstrap=bootstrap), ledger.app.clock(), force=force)
-
-
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
     from infra.db import make_engine
@@ -223,30 +145,15 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
     return Projector(engine, config)
 
 
-def build_local_issuer(settings: Settings):
-    """The ledger's own token issuer (its key is created under var/keys on first use)."""
-    from infra.auth.local_issuer import LocalIssuer
+# The wiring of each concern lives in its own module; the root re-exports the builders so
+# that every entrypoint imports from one place. (These modules import nothing heavy.)
+from bootstrap.auth import build_denial_recorder, build_local_issuer, build_token_verifier  # noqa: E402
+from bootstrap.evidence import build_checkpoint_hook, build_checkpointer, checkpoint_now  # noqa: E402
+from bootstrap.relay import build_relay, build_relay_lock, build_wakeup, psycopg_conninfo  # noqa: E402
 
-    return LocalIssuer.from_file(settings.token_key_file, settings.local_issuer, settings.token_audience)
-
-
-def build_token_verifier(settings: Settings):
-    """The one bearer-token verifier: the OIDC issuer's keys when configured, else the
-    local issuer's. Both go through the same checks."""
-    from infra.auth.keys import OidcKeys, StaticKeys
-    from infra.auth.verifier import TokenVerifier
-
-    if settings.oidc_issuer:
-        keys = OidcKeys(settings.oidc_issuer, settings.oidc_discovery_url,
-                        min_refresh_seconds=settings.oidc_refresh_min_seconds)
-        return TokenVerifier(settings.oidc_issuer, settings.token_audience, keys, method="oidc")
-    issuer = build_local_issuer(settings)
-    return TokenVerifier(issuer.issuer, issuer.audience, StaticKeys(issuer.jwks()), method="local-token")
-
-
-def build_denial_recorder(ledger: Ledger):
-    """Denied API attempts into the refusal log, rate-limited."""
-    from service.denials import DenialRecorder, TokenBucket
-
-    bucket = TokenBucket(ledger.settings.denied_log_per_minute)
-    return DenialRecorder(ledger.refusals, bucket, ledger.app.clock)
+__all__ = [
+    "Ledger", "build_checkpoint_hook", "build_checkpointer", "build_clock", "build_denial_recorder",
+    "build_ledger", "build_local_issuer", "build_projection_engine", "build_projector", "build_relay",
+    "build_relay_lock", "build_token_verifier", "build_wakeup", "checkpoint_now", "event_store_env",
+    "ledger_database_url", "psycopg_conninfo",
+]

@@ -40,7 +40,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_HOST": url.host or "127.0.0.1",
         "POSTGRES_PORT": str(url.port or 5432),
         "POSTGRES_USER": url.username or "postgres",
-        "POSTGRES_PASSWORD": url.password or "",
+        "POSTGRES_PASSWORD": _password(settings, url.password),
         "CREATE_TABLE": create,
     }
     if settings.database_schema:
@@ -48,7 +48,13 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def _password(settings: Settings, in_url: str | None) -> str:
+    from_file = settings.database_password
+    return from_file.get_secret_value() if from_file is not None and not in_url else in_url or ""
+
+
 def ledger_database_url(settings: Settings) -> str:
+    """The ledger database's URL as configured (no password from a file: safe to show)."""
     if settings.uses_postgres:
         return settings.database_url
     return f"sqlite:///{settings.sqlite_path}"
@@ -77,7 +83,7 @@ def build_ledger(
     settings = settings or Settings()
     if not settings.uses_postgres:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(ledger_database_url(settings), settings.database_schema)
+    engine = make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
     if settings.create_tables:
         metadata.create_all(engine)
     refusals = RefusalLog(engine)
@@ -117,7 +123,8 @@ def build_projection_engine(settings: Settings, url: str | None = None) -> Engin
     url = url or settings.projection_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+    schema = settings.database_schema if url == settings.database_url else None
+    engine = make_engine(settings.connect_url(url), schema)
     read_models.create_all(engine)
     return engine
 

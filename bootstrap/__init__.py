@@ -15,12 +15,11 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from infra.clock import system_clock
-from infra.db import make_engine, metadata
+from infra.db import make_engine
+from infra.schema import ensure_schema, require_schema
 from infra.settings import Settings
 from service.ledger import LedgerApplication
 from infra.store.refusals import RefusalLog
-import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
-import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -60,6 +59,13 @@ def ledger_database_url(settings: Settings) -> str:
     return f"sqlite:///{settings.sqlite_path}"
 
 
+def build_ledger_engine(settings: Settings) -> Engine:
+    """The engine of the ledger database (its SQLite folder made if missing)."""
+    if not settings.uses_postgres:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
+
+
 @dataclass
 class Ledger:
     """The wired ledger: application, database engine and settings."""
@@ -81,11 +87,11 @@ def build_ledger(
     settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
     settings = settings or Settings()
-    if not settings.uses_postgres:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
+    engine = build_ledger_engine(settings)
     if settings.create_tables:
-        metadata.create_all(engine)
+        ensure_schema(engine)  # the ledger's own tables, migrated by Alembic
+    else:
+        require_schema(engine)
     refusals = RefusalLog(engine)
     app = LedgerApplication(
         env=event_store_env(settings),

@@ -12,6 +12,7 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.render import err, out
 from infra.contracts import DRIFT_HINT, check_contracts, write_contracts
+from infra.migrations import HEAD
 
 db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
 contracts_app = typer.Typer(help="JSON Schemas and the AsyncAPI document for downstream teams.", no_args_is_help=True)
@@ -26,10 +27,30 @@ def init(ctx: typer.Context) -> None:
     PostgreSQL, several processes creating tables at once can fail.
     """
     settings = state(ctx).settings.model_copy(update={"create_tables": True})
-    build_ledger(settings).close()
+    build_ledger(settings).close()  # the event store, and the ledger's tables migrated to the newest schema
     build_projection_engine(settings).dispose()
-    out.print(f"ledger tables ready in {settings.database_url or settings.sqlite_path}")
+    out.print(f"ledger tables ready in {settings.database_url or settings.sqlite_path} (schema {HEAD})")
     out.print(f"read-model tables ready in {settings.projection_url}")
+
+
+@db_app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Migrate the ledger's own tables (refusals, relay progress, Merkle leaves, checkpoints,
+    verification runs) to this release's schema, keeping their rows.
+
+    Run it once after installing a new release, before starting the workers. The event
+    store's tables belong to eventsourcing; read models are rebuilt with `replay`.
+    """
+    from bootstrap import build_ledger_engine
+    from infra.schema import upgrade as migrate
+
+    engine = build_ledger_engine(state(ctx).settings)
+    try:
+        before, after = migrate(engine)
+    finally:
+        engine.dispose()
+    change = "already up to date" if before == after else f"migrated from {before or 'an empty database'}"
+    out.print(f"ledger tables at schema {after}: {change}")
 
 
 @contracts_app.command("write")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from sqlalchemy.engine import make_url
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
     )
     checkpoint_every_events: int = Field(1000, ge=1, description="Checkpoint after this many new events")
     checkpoint_every_seconds: float = Field(300, gt=0, description="... or after this long with new events")
+
+    log_format: Literal["text", "json"] = Field("text", description="Log lines as text, or JSON (one event per line)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level logged")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve /metrics, /healthz, /readyz on this port (relay, projector); unset = off"
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics endpoint listens on (0.0.0.0 in containers)")
 
     @field_validator("database_password_file")
     @classmethod

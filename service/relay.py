@@ -21,6 +21,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
 from infra.kafka.config import producer_config
+from infra.observability.metrics import EVENTS_PUBLISHED
 from infra.kafka.envelope import encode_stored
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
@@ -111,6 +112,7 @@ class Relay:
             progress.partitions[metadata.partition] = (metadata.offset, position)
         progress.position = batch[-1].id
         self.state.save(progress)  # only now: everything up to here is acknowledged
+        EVENTS_PUBLISHED.inc(len(batch))
 
     def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
                after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip

@@ -69,3 +69,24 @@ def check(folder: Folder = Path("contracts")) -> None:
     if problems:
         raise CliError(DRIFT_HINT, ExitCode.INTEGRITY)
     out.print("contracts match the event models")
+
+
+def probe(
+    url: Annotated[str, typer.Argument(help="The endpoint, e.g. http://127.0.0.1:9464/readyz.")],
+    timeout: Annotated[float, typer.Option(min=0.1, max=60, help="Seconds to wait for the answer.")] = 5.0,
+) -> None:
+    """Exit 0 if the endpoint answers 2xx, else 6: the containers' health check (the image
+    has no curl). Only http and https URLs are accepted."""
+    import urllib.error
+    import urllib.request
+
+    if not url.startswith(("http://", "https://")):
+        raise CliError(f"invalid url: {url!r} is not an http(s) address")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - scheme checked above
+            out.print(f"{answer.status} {answer.read(300).decode('utf-8', 'replace')}", markup=False)
+    except urllib.error.HTTPError as failed:
+        raise CliError(f"{url} answered {failed.code}: {failed.read(300).decode('utf-8', 'replace')}",
+                       ExitCode.UNAVAILABLE) from None  # fmt: skip
+    except (urllib.error.URLError, OSError) as failed:
+        raise CliError(f"{url} did not answer: {failed}", ExitCode.UNAVAILABLE) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Annotated
 
@@ -59,6 +58,7 @@ def _register_optional(app: typer.Typer) -> None:
     app.add_typer(projection_commands.projections_app, name="projections")
     app.add_typer(admin_commands.db_app, name="db")
     app.add_typer(admin_commands.contracts_app, name="contracts")
+    app.command("probe")(admin_commands.probe)
 
 
 def _root(
@@ -67,9 +67,12 @@ def _root(
 ) -> None:
     from infra.settings import Settings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
-    ctx.obj = CliState(settings=Settings(), json_output=json_output)
+    from infra.observability.logs import configure_logging, new_command_id
+
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    new_command_id()
+    ctx.obj = CliState(settings=settings, json_output=json_output)
     ctx.call_on_close(ctx.obj.close)
 
 

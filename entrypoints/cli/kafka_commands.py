@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bootstrap import build_relay
+from bootstrap import build_checkpoint_hook, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out
+from entrypoints.render import err, out
 from infra.kafka.config import kafka_client_config, topic_specs
-from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
@@ -87,7 +86,7 @@ def relay(
     """Publish every stored event, in order, to the ledger topic (the outbox relay)."""
     settings, ledger = state(ctx).settings, state(ctx).ledger
     bootstrap = require_bootstrap(settings)
-    with relay_lock(settings, ledger.engine):
+    with build_relay_lock(ledger):
         relay_ = build_relay(ledger, bootstrap, batch_size)
         if republish:
             ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
@@ -105,12 +104,11 @@ def relay(
         from infra.clock import system_clock
         from infra.observability.http import Health
         from infra.observability.ledger_metrics import LedgerCollector
-        from service.evidence.service import checkpoint_hook
 
         health, recorder = Health(), ledger.app.recorder
         collector = LedgerCollector(ledger.engine, lambda: recorder.max_notification_id() or 0, system_clock)
         with observability(settings, health, collector):
-            after_drain = chain(checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
+            after_drain = chain(build_checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
             relay_.follow(stop, after_drain=after_drain)
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 

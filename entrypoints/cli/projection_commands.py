@@ -15,8 +15,8 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.kafka_commands import require_bootstrap
 from entrypoints.cli.observing import observability, projector_observer
+from entrypoints.render import err, out, print_json, table
 from infra.observability.http import Health
-from entrypoints.cli.render import err, out, print_json, table
 from infra.db import make_engine
 from projections.compare import compare
 from projections.compliance import compliance_view, end_of, flag_rows

@@ -3,7 +3,9 @@ ini file, so no password ever passes through alembic's configuration)."""
 
 from alembic import context
 
-import infra.schema  # noqa: F401  (registers every ledger table on the metadata)
+import infra.evidence.tables  # noqa: F401  (these imports register every ledger table on the metadata)
+import infra.kafka.relay_state  # noqa: F401
+import infra.store.refusals  # noqa: F401
 from infra.db import metadata
 from infra.migrations import VERSION_TABLE
 

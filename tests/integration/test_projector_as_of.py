@@ -15,7 +15,7 @@ from test_projector_support import OAR, cli_env, manager, member, oar_ledger
 
 from domain import commands as c
 from domain.errors import NotFound
-from entrypoints.cli.render import to_jsonable
+from entrypoints.render import to_jsonable
 from service.history import group_state, history_row
 
 pytestmark = pytest.mark.integration

@@ -53,6 +53,44 @@ def upgrade(ctx: typer.Context) -> None:
     out.print(f"ledger tables at schema {after}: {change}")
 
 
+@db_app.command("backup")
+def backup(
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Option("--out", help="The backup file to write (never overwritten).")],
+) -> None:
+    """Back up the ledger database: the event store and the ledger's own tables.
+
+    SQLite: an online copy (safe while commands run). PostgreSQL: pg_dump, custom format.
+    Back up the signing key separately; read models are rebuilt with `replay`.
+    """
+    from infra.backup import backup as back_up
+
+    back_up(state(ctx).settings, out_file)
+    out.print(f"ledger database backed up to {out_file}", markup=False)
+
+
+@db_app.command("restore")
+def restore(
+    ctx: typer.Context,
+    backup_file: Annotated[Path, typer.Argument(help="A file written by `db backup`.")],
+) -> None:
+    """Restore a backup into the configured database, which must be new and empty.
+
+    Then: put the signing key back, `relay --republish` to rebuild the topic if the broker
+    lost it, `replay --into` a fresh read-model database, and `verify`.
+    """
+    from bootstrap import build_ledger_engine
+    from infra.backup import restore as put_back
+
+    settings = state(ctx).settings
+    engine = build_ledger_engine(settings)
+    try:
+        put_back(settings, backup_file, engine)
+    finally:
+        engine.dispose()
+    out.print(f"ledger database restored from {backup_file}", markup=False)
+
+
 @contracts_app.command("write")
 def write(folder: Folder = Path("contracts")) -> None:
     """Regenerate the JSON Schemas and AsyncAPI document from the event models."""

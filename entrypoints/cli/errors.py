@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
 from service.relay import BrokerDataLoss, RelayError
 from infra.kafka.relay_lock import RelayBusy
+from infra.backup import BackupError
 from infra.schema import SchemaOutOfDate
 from service.ledger import ConflictError
 
@@ -63,6 +64,8 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.UNAVAILABLE, str(error)
     if _is_kafka_error(error):
         return ExitCode.UNAVAILABLE, f"Kafka broker unavailable: {error}"
+    if isinstance(error, BackupError):
+        return ExitCode.USAGE, f"backup: {error}"
     if isinstance(error, SchemaOutOfDate):
         return ExitCode.USAGE, str(error)
     if isinstance(error, LookupError):

@@ -88,14 +88,19 @@ def keys_init(
 def keys_public(
     ctx: typer.Context,
     out_file: Annotated[Path | None, typer.Option("--out", help="Also write the verifier key to this file.")] = None,
+    json_flag: JsonFlag = False,
 ) -> None:
     """Print the public verifier key of the signing key (what auditors verify with)."""
+    settings = state(ctx).settings
     with evidence_errors():
-        vkey = load_signer(state(ctx).settings).verifier_key()
+        vkey = load_signer(settings).verifier_key()
     if out_file is not None:
         out_file.write_text(vkey + "\n", encoding="utf-8")
         err.print(f"verifier key written to {out_file}", markup=False)
-    print(vkey)
+    if json_flag or state(ctx).json_output:
+        print_json({"verifier_key": vkey, "name": settings.signing_key_name, "algorithm": "Ed25519"})
+    else:
+        print(vkey)
 
 
 def checkpoint(

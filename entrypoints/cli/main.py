@@ -80,7 +80,11 @@ def run(argv: list[str] | None = None) -> None:
     """Console entry point. Typer handles usage errors (exit 2) and --help; the
     ledger's own errors come out of the command and are translated here."""
     try:
-        create_app()(args=argv, prog_name="oar-ledger")
+        from typer.main import get_command
+
+        from entrypoints.cli.help_words import use_words
+
+        use_words(get_command(create_app()))(args=argv, prog_name="oar-ledger")
     except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
         translated = translate(error)
         if translated is None:

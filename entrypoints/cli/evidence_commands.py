@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,14 +88,19 @@ def keys_init(
 def keys_public(
     ctx: typer.Context,
     out_file: Annotated[Path | None, typer.Option("--out", help="Also write the verifier key to this file.")] = None,
+    json_flag: JsonFlag = False,
 ) -> None:
     """Print the public verifier key of the signing key (what auditors verify with)."""
+    settings = state(ctx).settings
     with evidence_errors():
-        vkey = load_signer(state(ctx).settings).verifier_key()
+        vkey = load_signer(settings).verifier_key()
     if out_file is not None:
         out_file.write_text(vkey + "\n", encoding="utf-8")
         err.print(f"verifier key written to {out_file}", markup=False)
-    print(vkey)
+    if json_flag or state(ctx).json_output:
+        print_json({"verifier_key": vkey, "name": settings.signing_key_name, "algorithm": "Ed25519"})
+    else:
+        print(vkey)
 
 
 def checkpoint(
@@ -214,11 +220,13 @@ def verify(
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    started = time.monotonic()
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
         report = verify_ledger(
             ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
             kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
         )  # fmt: skip
+    _record_run(ledger, report, time.monotonic() - started, total)
     if json_flag or cli.json_output:
         print_json(report.to_json())
     else:
@@ -227,3 +235,14 @@ def verify(
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
+
+
+def _record_run(ledger, report, duration: float, events: int) -> None:
+    """Keep the outcome for the metrics (last verify result and duration)."""
+    from datetime import UTC, datetime
+
+    from infra.evidence.verify_runs import VerificationRun, record_run
+
+    first = None if report.ok else report.first()
+    problem = None if first is None else first.describe()[:1000]
+    record_run(ledger.engine, VerificationRun(datetime.now(UTC), duration, report.ok, events, problem))

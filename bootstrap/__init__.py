@@ -99,7 +99,7 @@ class Ledger:
 def build_ledger(
     settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
-    from infra.schema import ensure_schema, require_schema  # registers every ledger table
+    from infra.migrations.schema import ensure_schema, require_schema  # registers every ledger table
     from infra.store.refusals import RefusalLog
     from service.ledger import LedgerApplication
 

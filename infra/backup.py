@@ -1,5 +1,5 @@
 """Backup and restore of the ledger database — the event store and the ledger's own tables
-(refusals, relay progress, Merkle leaves, checkpoints, verification runs) — with each
+(refusals, relay progress, Merkle leaves, checkpoints, verification runs, idempotency keys) — with each
 database's own tools: SQLite's online backup API (consistent while writers run) and
 PostgreSQL's ``pg_dump`` / ``pg_restore`` (custom format). Read models are not backed up:
 they are rebuilt from the topic (``replay``). The signing key is backed up separately.

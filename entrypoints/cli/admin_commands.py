@@ -36,13 +36,13 @@ def init(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """Migrate the ledger's own tables (refusals, relay progress, Merkle leaves, checkpoints,
-    verification runs) to this release's schema, keeping their rows.
+    verification runs, API idempotency keys) to this release's schema, keeping their rows.
 
     Run it once after installing a new release, before starting the workers. The event
     store's tables belong to eventsourcing; read models are rebuilt with `replay`.
     """
     from bootstrap import build_ledger_engine
-    from infra.schema import upgrade as migrate
+    from infra.migrations.schema import upgrade as migrate
 
     engine = build_ledger_engine(state(ctx).settings)
     try:

@@ -45,7 +45,7 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
     from infra.auth.errors import InvalidToken
     from infra.backup import BackupError
     from infra.kafka.relay_lock import RelayBusy
-    from infra.schema import SchemaOutOfDate
+    from infra.migrations.schema import SchemaOutOfDate
     from service.access import AccessDenied
     from service.errors import ConflictError
     from service.relay import BrokerDataLoss, RelayError

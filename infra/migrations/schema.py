@@ -1,5 +1,5 @@
 """The ledger's own tables (refusals, relay progress, Merkle leaves, checkpoints, verification
-runs), kept at the newest schema by Alembic (``infra/migrations``).
+runs, the API's idempotency keys), kept at the newest schema by Alembic (``infra/migrations``).
 
 ``upgrade`` migrates; ``ensure_schema`` does so only when needed (one query when up to date),
 for the embedded default; ``require_schema`` is for workers started with
@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError
 
 import infra.evidence.tables  # noqa: F401  (registers the tables on infra.db.metadata)
 import infra.kafka.relay_state  # noqa: F401
+import infra.store.idempotency  # noqa: F401
 import infra.store.refusals  # noqa: F401
 from infra.migrations import BASELINE, HEAD, VERSION_TABLE
 
@@ -82,6 +83,6 @@ def _alembic_config(connection: Connection):
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(Path(__file__).parent))
     config.attributes["connection"] = connection
     return config

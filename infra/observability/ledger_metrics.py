@@ -14,15 +14,25 @@ from sqlalchemy.exc import SQLAlchemyError
 from infra.evidence.checkpoint import parse_time
 from infra.evidence.checkpoint_store import checkpoints
 from infra.evidence.verify_runs import last_run
+from infra.kafka.relay_state import relay_state
 from infra.store.refusals import refused_commands
 
 
 class LedgerCollector(Collector):
     """Refusals by rule and clause, the newest checkpoint's age and size, the last
-    verification's result and duration, and the events stored (the store's last position)."""
+    verification's result and duration, and the events stored (the store's last position).
 
-    def __init__(self, engine: Engine, stored: Callable[[], int], clock: Callable[[], datetime]) -> None:
+    Given ``relay_topic``, also the relay's lag read from its progress table (events stored,
+    not yet acknowledged by the broker); given ``projected`` (the read models' last applied
+    position), the read models' lag: what a process other than the relay and the projector
+    (the API) reports about them."""
+
+    def __init__(
+        self, engine: Engine, stored: Callable[[], int], clock: Callable[[], datetime], *,
+        relay_topic: str | None = None, projected: Callable[[], int] | None = None,
+    ) -> None:  # fmt: skip
         self.engine, self.stored, self.clock = engine, stored, clock
+        self.relay_topic, self.projected = relay_topic, projected
 
     def collect(self) -> Iterator:
         up = GaugeMetricFamily("oar_ledger_database_up", "1 if the ledger database answered this scrape")
@@ -38,11 +48,28 @@ class LedgerCollector(Collector):
 
     def _families(self) -> Iterator:
         stored = GaugeMetricFamily("oar_ledger_events_stored", "Events in the event store (its last position)")
-        stored.add_metric([], self.stored())
+        events = self.stored()
+        stored.add_metric([], events)
         yield stored
+        yield from self._lags(events)
         yield self._refusals()
         yield from self._checkpoint()
         yield from self._verification()
+
+    def _lags(self, events: int) -> Iterator:
+        if self.relay_topic is not None:
+            query = select(relay_state.c.position).where(relay_state.c.topic == self.relay_topic)
+            with self.engine.connect() as connection:
+                acknowledged = connection.execute(query).scalar() or 0
+            relay = GaugeMetricFamily("oar_ledger_relay_lag_events",
+                                      "Events stored but not yet acknowledged by the broker (the relay's progress table)")  # fmt: skip
+            relay.add_metric([], max(0, events - acknowledged))
+            yield relay
+        if self.projected is not None:
+            projection = GaugeMetricFamily("oar_ledger_projection_lag_events",
+                                           "Events stored but not yet applied to the read models (their audit trail)")  # fmt: skip
+            projection.add_metric([], max(0, events - self.projected()))
+            yield projection
 
     def _refusals(self) -> CounterMetricFamily:
         family = CounterMetricFamily(

@@ -1,15 +1,18 @@
-"""The ledger's Prometheus metrics, on one registry per process (``REGISTRY``).
+"""The ledger's Prometheus metrics, on one registry per kind of process.
 
-The relay and the projector update them as they work; the API mounts the same registry
-(``prometheus_client.make_asgi_app(registry=REGISTRY)``). Facts about the whole ledger that
-live in its database (refusals, checkpoints, verification runs, events stored) are read at
-scrape time by ``ledger_metrics.LedgerCollector``, registered in the relay only so that they
-are exported once.
+The relay and the projector update theirs (``REGISTRY``) as they work; the API counts its
+requests on its own registry (``API_REGISTRY``), so that it never shows the workers' series
+at their zero values. Each process serves its registry at ``/metrics``. Facts about the
+whole ledger that live in its databases (refusals, checkpoints, verification runs, events
+stored, and in the API the relay's and the read models' lag) are read at scrape time by ``ledger_metrics.LedgerCollector``, which the
+relay and the API export (each scrape reads the database, so both show the same values).
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, GCCollector, PlatformCollector, ProcessCollector
+from prometheus_client import (
+    CollectorRegistry, Counter, Gauge, GCCollector, Histogram, PlatformCollector, ProcessCollector,
+)  # fmt: skip
 
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
@@ -39,4 +42,22 @@ CONSUMER_LAG = Gauge(
 )
 PROJECTOR_POLL_TIME = Gauge(
     "oar_projector_last_poll_timestamp_seconds", "When the projector last polled the topic", registry=REGISTRY
+)
+API_REGISTRY = CollectorRegistry()
+ProcessCollector(registry=API_REGISTRY)
+PlatformCollector(registry=API_REGISTRY)
+GCCollector(registry=API_REGISTRY)
+
+API_REQUESTS = Counter(
+    "oar_api_requests",
+    "HTTP requests the API answered, by method, route template and status",
+    ["method", "route", "status"],
+    registry=API_REGISTRY,
+)
+API_REQUEST_SECONDS = Histogram(
+    "oar_api_request_duration_seconds",
+    "Time to answer an HTTP request, by method and route template",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=API_REGISTRY,
 )

@@ -1,4 +1,4 @@
-"""Metrics and health scraped over HTTP from a running relay and a running projector (real
+"""Metrics and health scraped over HTTP from a running relay, projector and API (real
 processes, the development broker, loopback only), and the JSON log lines they write."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_relay_and_projector_serve_metrics_and_health(sqlite_settings, clock, de
             }  # fmt: skip
     assert len(by_rule_and_clause) > 1  # the demo year includes refused attempts under several rules
     assert run_cli(["keys", "init"], settings, bootstrap, tmp_path).returncode == 0
-    relay_port, projector_port = free_port(), free_port()
+    relay_port, projector_port, api = free_port(), free_port(), None
     relay = _start(["relay"], settings, bootstrap, tmp_path, relay_port, "relay")
     projector = _start(["project"], settings, bootstrap, tmp_path, projector_port, "projector",
                        OAR_PROJECTOR_GROUP_ID=unique_group, OAR_CONSUMER_SESSION_TIMEOUT_MS="2000",
@@ -94,14 +94,34 @@ def test_relay_and_projector_serve_metrics_and_health(sqlite_settings, clock, de
         assert value(after, "oar_verify_last_success") == (1.0 if verified.returncode == 0 else 0.0)
         assert value(after, "oar_verify_last_events") == stored
         assert value(after, "oar_verify_last_duration_seconds") > 0
-        _assert_alerts_use_exported_metrics({name for name, _ in after} | {name for name, _ in scrape(projector_port)})
+
+        api_port = free_port()
+        api = _start(["serve", "--port", str(api_port)], settings, bootstrap, tmp_path, api_port, "api")
+        wait_for(lambda: _serving(api_port), 60, "the API to answer")
+        request = urllib.request.Request(f"http://127.0.0.1:{api_port}/readyz", headers={"X-Request-ID": "obs-req-1"})
+        assert urllib.request.urlopen(request, timeout=5).status == 200
+        api_metrics = scrape(api_port)
+        assert value(api_metrics, "oar_api_requests_total", method="GET", route="/readyz", status="200") == 1
+        assert value(api_metrics, "oar_api_request_duration_seconds_count", method="GET", route="/readyz") == 1
+        assert value(api_metrics, "oar_ledger_events_stored") == stored
+        assert value(api_metrics, "oar_ledger_relay_lag_events") == 0  # read from the relay's progress table
+        assert value(api_metrics, "oar_ledger_projection_lag_events") == 0  # and from the read models
+        assert {k: v for (n, k), v in api_metrics.items() if n == "oar_refusals_total"} == by_rule_and_clause
+        assert 0 <= value(api_metrics, "oar_checkpoint_age_seconds") < 300
+        assert value(api_metrics, "oar_verify_last_events") == stored
+        assert value(api_metrics, "oar_relay_position") is None  # the workers' series are not the API's
+        exported = {name for metrics in (after, scrape(projector_port), api_metrics) for name, _ in metrics}
+        _assert_alerts_use_exported_metrics(exported)
     finally:
-        for process in (relay, projector):
+        started = [p for p in (relay, projector, api) if p is not None]
+        for process in started:
             process.send_signal(signal.SIGTERM)
-        for process in (relay, projector):
+        for process in started:
             process.wait(timeout=30)
-    for name in ("relay", "projector"):
+    for name in ("relay", "projector", "api"):
         _assert_json_lines(tmp_path / f"{name}.err")
+    access = [json.loads(line) for line in (tmp_path / "api.err").read_text().splitlines()]
+    assert any(r.get("request_id") == "obs-req-1" and r["logger"] == "oar.api.access" for r in access)
 
 
 def _start(args: list[str], settings, bootstrap: str, cwd: Path, port: int, name: str, **extra: str):

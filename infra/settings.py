@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="Address the metrics endpoint listens on (0.0.0.0 in containers)")
 
+    @field_validator("oidc_issuer", "oidc_discovery_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        """``OAR_OIDC_ISSUER=`` (the compose file's development env) means the local issuer."""
+        return value.strip() or None if value is not None else None
+
     @field_validator("database_password_file")
     @classmethod
     def _password_file_readable(cls, path: Path | None) -> Path | None:

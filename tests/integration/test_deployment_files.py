@@ -64,11 +64,34 @@ def test_schema_check_can_fail(compose: dict) -> None:
         jsonschema.Draft7Validator(schema).validate(broken)
 
 
+ISSUER = "https://login.example.org/realms/oar"
+
+
 @pytest.mark.parametrize("profile", ["production", "dev"])
 def test_docker_compose_accepts_both_profiles(profile: str, secrets_dir: Path) -> None:
     options = ("--env-file", str(ROOT / "deploy/dev.env")) if profile == "dev" else ()
-    done = compose_config(profile, {"OAR_SECRETS_DIR": str(secrets_dir)}, *options)
+    issuer = {} if profile == "dev" else {"OAR_OIDC_ISSUER": ISSUER}
+    done = compose_config(profile, {"OAR_SECRETS_DIR": str(secrets_dir)} | issuer, *options)
     assert done.returncode == 0, done.stderr
+
+
+def test_production_api_needs_the_oidc_issuer_and_dev_uses_the_local_one(secrets_dir: Path) -> None:
+    """An API in production without OAR_OIDC_ISSUER would issue its own tokens: compose refuses
+    to start instead. The development env file sets it empty (the ledger's local issuer)."""
+    refused = compose_config("production", {"OAR_SECRETS_DIR": str(secrets_dir)})
+    assert refused.returncode != 0 and "OAR_OIDC_ISSUER" in refused.stderr
+
+    def api_environment(profile: str, env: dict[str, str], *options: str) -> dict:
+        done = run(str(BIN / "docker-compose"), *options, "-f", str(COMPOSE), "--profile", profile, "config",
+                   "--format", "json", env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "OAR_SECRETS_DIR": str(secrets_dir)} | env)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["services"]["api"]["environment"]
+
+    production = api_environment("production", {"OAR_OIDC_ISSUER": ISSUER})
+    assert production["OAR_OIDC_ISSUER"] == ISSUER and production["OAR_CREATE_TABLES"] == "false"
+    assert production["OAR_DATABASE_PASSWORD_FILE"].startswith("/run/secrets/")
+    dev = api_environment("dev", {}, "--env-file", str(ROOT / "deploy/dev.env"))
+    assert dev["OAR_OIDC_ISSUER"] == ""
 
 
 def test_compose_refuses_to_start_without_the_secrets_folder() -> None:
@@ -201,7 +224,7 @@ def test_lock_file_pins_every_runtime_dependency_with_hashes() -> None:
 
 
 # Commands of services being built in other issues: remove a name once `oar-ledger NAME --help` works.
-PENDING = {"serve": "the HTTP API (issue 10)", "witness": "the witness (issue 12)"}
+PENDING = {"witness": "the witness (issue 12)"}
 
 
 def test_every_command_the_containers_run_exists(compose: dict) -> None:

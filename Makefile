@@ -4,13 +4,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-unit test-integration test-e2e bench clean
+.PHONY: install lock demo test test-unit test-integration test-e2e bench clean
 
-$(STAMP): pyproject.toml
+# The locked versions first (what the image ships, every hash checked), then the project and
+# its development tools.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+lock: install  ## regenerate requirements.lock from pyproject.toml (uv: every platform, with hashes)
+	$(BIN)/pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 \
+		--no-header --quiet -o requirements.lock
 
 install: $(STAMP)
 

@@ -50,7 +50,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_HOST": url.host or "127.0.0.1",
         "POSTGRES_PORT": str(url.port or 5432),
         "POSTGRES_USER": url.username or "postgres",
-        "POSTGRES_PASSWORD": url.password or "",
+        "POSTGRES_PASSWORD": _password(settings, url.password),
         "CREATE_TABLE": create,
     }
     if settings.database_schema:
@@ -58,10 +58,25 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def _password(settings: Settings, in_url: str | None) -> str:
+    from_file = settings.database_password
+    return from_file.get_secret_value() if from_file is not None and not in_url else in_url or ""
+
+
 def ledger_database_url(settings: Settings) -> str:
+    """The ledger database's URL as configured (no password from a file: safe to show)."""
     if settings.uses_postgres:
         return settings.database_url
     return f"sqlite:///{settings.sqlite_path}"
+
+
+def build_ledger_engine(settings: Settings) -> Engine:
+    """The engine of the ledger database (its SQLite folder made if missing)."""
+    from infra.db import make_engine
+
+    if not settings.uses_postgres:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
 
 
 @dataclass
@@ -84,19 +99,16 @@ class Ledger:
 def build_ledger(
     settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
-    import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
-    import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
-    import infra.store.idempotency  # noqa: F401  (the API's idempotency keys live in the ledger database)
-    from infra.db import make_engine, metadata
+    from infra.migrations.schema import ensure_schema, require_schema  # registers every ledger table
     from infra.store.refusals import RefusalLog
     from service.ledger import LedgerApplication
 
     settings = settings or Settings()
-    if not settings.uses_postgres:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(ledger_database_url(settings), settings.database_schema)
+    engine = build_ledger_engine(settings)
     if settings.create_tables:
-        metadata.create_all(engine)
+        ensure_schema(engine)  # the ledger's own tables, migrated by Alembic
+    else:
+        require_schema(engine)
     refusals = RefusalLog(engine)
     app = LedgerApplication(
         env=event_store_env(settings),
@@ -120,7 +132,8 @@ def build_projection_engine(settings: Settings, url: str | None = None) -> Engin
     url = url or settings.projection_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+    schema = settings.database_schema if url == settings.database_url else None
+    engine = make_engine(settings.connect_url(url), schema)
     read_models.create_all(engine)
     return engine
 
@@ -153,7 +166,7 @@ from bootstrap.relay import build_relay, build_relay_lock, build_wakeup, psycopg
 
 __all__ = [
     "Ledger", "build_checkpoint_hook", "build_checkpointer", "build_clock", "build_denial_recorder",
-    "build_ledger", "build_local_issuer", "build_projection_engine", "build_projector", "build_relay",
+    "build_ledger", "build_ledger_engine", "build_local_issuer", "build_projection_engine", "build_projector", "build_relay",
     "build_relay_lock", "build_token_verifier", "build_wakeup", "checkpoint_now", "event_store_env",
     "ledger_database_url", "psycopg_conninfo",
 ]

@@ -32,10 +32,11 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
 
 
 def psycopg_conninfo(settings: Settings) -> str:
-    """The ledger's PostgreSQL URL as libpq takes it (a plain ``postgresql://`` URI)."""
+    """The ledger's PostgreSQL URL as libpq takes it (a plain ``postgresql://`` URI), with the
+    password from ``database_password_file`` when the URL has none. Holds a secret: never print it."""
     from sqlalchemy.engine import make_url
 
-    return make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return make_url(settings.connect_url(settings.database_url)).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def build_wakeup(ledger: Ledger):

@@ -126,6 +126,15 @@ class Projector:
                 return False
         return bool(self.consumer.assignment())
 
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Per assigned partition, messages not yet applied (known from fetch responses)."""
+        lags = {}
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is not None:
+                lags[(tp.topic, tp.partition)] = max(0, highwater - self.consumer.position(tp))
+        return lags
+
     def _total_known(self) -> int:
         return sum(self.consumer.highwater(tp) or 0 for tp in self.consumer.assignment())
 

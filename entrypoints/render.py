@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,9 +14,20 @@ from uuid import UUID
 from rich.console import Console
 from rich.table import Table
 
-# Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more.
-out = Console(width=None if Console().is_terminal else 160)
-err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
+
+
+def _width(stderr: bool = False) -> int | None:
+    """``COLUMNS`` when set; else the terminal's width; off a terminal (pipes, CI logs,
+    where rich would assume 80 columns) 160, as audit tables need it."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    return None if Console(stderr=stderr).is_terminal else 160
+
+
+out = Console(width=_width())
+err = Console(stderr=True, width=_width(stderr=True))
+LONGEST_UNBROKEN_WORD = 40
 
 
 def to_jsonable(value: Any) -> Any:
@@ -49,10 +61,17 @@ def print_receipt(receipt: Any, as_json: bool) -> None:
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     grid = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        grid.add_column(column, overflow="fold")
-    for row in rows:
-        grid.add_row(*[_cell(value) for value in row])
+    cells = [[_cell(value) for value in row] for row in rows]
+    # Each column wide enough for its longest word (up to 40 characters): rich then wraps at
+    # spaces and breaks no word. If the terminal is too narrow for that, words are folded
+    # rather than columns cut off.
+    widths = [min(max([len(w) for row in cells for w in row[i].split()] + [len(c)]), LONGEST_UNBROKEN_WORD)
+              for i, c in enumerate(columns)]  # fmt: skip
+    fits = sum(widths) + 3 * len(columns) + 1 <= out.width
+    for column, width in zip(columns, widths, strict=True):
+        grid.add_column(column, overflow="fold", min_width=width if fits else None)
+    for row in cells:
+        grid.add_row(*row)
     out.print(grid)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +19,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None,
         description="PostgreSQL URL (postgresql://user@host:5432/db); unset = SQLite in var_dir",
+    )
+    database_password_file: Path | None = Field(
+        None,
+        description="File holding the PostgreSQL password (a Docker secret); read at start, never logged",
     )
     database_schema: str | None = Field(None, description="PostgreSQL schema for every table")
     create_tables: bool = Field(True, description="Create missing tables at start")
@@ -102,6 +107,48 @@ class Settings(BaseSettings):
     denied_log_per_minute: int = Field(
         60, ge=1, description="Denied attempts written to the refusal log per minute (the rest are counted)"
     )
+
+    log_format: Literal["text", "json"] = Field("text", description="Log lines as text, or JSON (one event per line)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level logged")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve /metrics, /healthz, /readyz on this port (relay, projector); unset = off"
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics endpoint listens on (0.0.0.0 in containers)")
+
+    @field_validator("oidc_issuer", "oidc_discovery_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        """``OAR_OIDC_ISSUER=`` (the compose file's development env) means the local issuer."""
+        return value.strip() or None if value is not None else None
+
+    @field_validator("database_password_file")
+    @classmethod
+    def _password_file_readable(cls, path: Path | None) -> Path | None:
+        """Fail at start, naming the setting, rather than at the first connection."""
+        if path is not None:
+            if not path.is_file():
+                raise ValueError(f"no such file: {path}")
+            if not path.read_text(encoding="utf-8").strip():
+                raise ValueError(f"the file {path} is empty: put the database password in it")
+        return path
+
+    @property
+    def database_password(self) -> SecretStr | None:
+        """The password from ``database_password_file`` (trailing newline removed)."""
+        if self.database_password_file is None:
+            return None
+        return SecretStr(self.database_password_file.read_text(encoding="utf-8").strip())
+
+    def connect_url(self, url: str) -> str:
+        """``url`` with the password from the file when it names the ledger's database and
+        carries none itself. The result holds a secret: connect with it, never print it."""
+        from sqlalchemy.engine import make_url
+
+        password = self.database_password
+        if password is None or url != self.database_url or make_url(url).password:
+            return url
+        with_password = make_url(url).set(password=password.get_secret_value())
+        return with_password.render_as_string(hide_password=False)
 
     @property
     def sqlite_path(self) -> Path:

@@ -67,6 +67,11 @@ AUDIT_COLUMNS = ("position", "event_id", "group", "version", "time", "actor_id",
                  "action", "reason", "clause", "event_hash")  # fmt: skip
 
 
+def last_applied_position(connection: Connection) -> int:
+    """The ledger position of the newest event applied to the read models (0: none yet)."""
+    return connection.execute(select(func.max(audit_trail.c.position))).scalar() or 0
+
+
 def audit_page(connection: Connection, group_id: str | None, page: int, size: int) -> tuple[list[dict], int]:
     """One page of the audit trail (oldest first) and the total number of rows."""
     where = [] if group_id is None else [audit_trail.c.group_id == group_id]

@@ -21,6 +21,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
 from infra.kafka.config import producer_config
+from infra.observability.metrics import EVENTS_PUBLISHED
 from infra.kafka.envelope import encode_stored
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
@@ -126,6 +127,7 @@ class Relay:
             progress.partitions[metadata.partition] = (metadata.offset, position)
         progress.position = futures[-1][0]
         self.state.save(progress)  # only now: everything up to here is acknowledged
+        EVENTS_PUBLISHED.inc(len(futures))
         if on_batch:
             on_batch(sent + len(futures), progress.position)
         return len(futures)

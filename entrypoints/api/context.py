@@ -24,6 +24,7 @@ class ApiContext:
     idempotency: IdempotencyStore
     denials: Any
     local_issuer: Any = None
+    metrics: Any = None  # the ledger-wide collector's registry (entrypoints/api/metrics.py)
     _projections: Engine | None = field(default=None, repr=False)
 
     @property
@@ -40,7 +41,9 @@ class ApiContext:
 
 
 def build_context(settings: Settings, ledger: Ledger) -> ApiContext:
-    return ApiContext(
+    from entrypoints.api.metrics import ledger_registry
+
+    api = ApiContext(
         settings=settings,
         ledger=ledger,
         verifier=build_token_verifier(settings),
@@ -49,6 +52,8 @@ def build_context(settings: Settings, ledger: Ledger) -> ApiContext:
         denials=build_denial_recorder(ledger),
         local_issuer=None if settings.oidc_issuer else build_local_issuer(settings),
     )
+    api.metrics = ledger_registry(ledger, lambda: api.projections)
+    return api
 
 
 def context(request: Request) -> ApiContext:

@@ -1,6 +1,7 @@
 """Pure ASGI middleware: request ids (in the logs and the response), an access log line
-without headers (tokens are never logged), the request body size limit, and security
-headers. Hand-written because each is a few lines and sits on the hot path."""
+without headers (tokens are never logged), request counts and latency by route template
+(Prometheus), the request body size limit, and security headers. Hand-written because each
+is a few lines and sits on the hot path."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from typing import Any
 
 import orjson
 
+from infra.observability.logs import REQUEST_ID as REQUEST_ID_VAR
+from infra.observability.metrics import API_REQUEST_SECONDS, API_REQUESTS
+
 log = logging.getLogger("oar.api.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -38,6 +43,13 @@ class ApiMiddleware:
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        token = REQUEST_ID_VAR.set(request_id)  # every log line of this request carries it
+        try:
+            await self._handle(scope, receive, send, headers, request_id)
+        finally:
+            REQUEST_ID_VAR.reset(token)
+
+    async def _handle(self, scope: dict, receive: Any, send: Any, headers: dict, request_id: str) -> None:
         started, status = time.perf_counter(), [500]
         declared = headers.get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.max_body_bytes:
@@ -70,9 +82,14 @@ class ApiMiddleware:
 
     @staticmethod
     def _log(scope: dict, status: int, started: float, request_id: str) -> None:
-        route = getattr(scope.get("route"), "path", None) or scope["path"][:200]
-        log.info("%s %s %s %.1fms request_id=%s", scope["method"], route, status,
-                 (time.perf_counter() - started) * 1000, request_id)  # fmt: skip
+        elapsed = time.perf_counter() - started
+        template = getattr(scope.get("route"), "path", None)
+        log.info("%s %s %s %.1fms request_id=%s", scope["method"], template or scope["path"][:200], status,
+                 elapsed * 1000, request_id)  # fmt: skip
+        route = template or "(unmatched)"  # never the raw path: one series per route, not per URL
+        method = scope["method"] if scope["method"] in METHODS else "OTHER"
+        API_REQUESTS.labels(method, route, str(status)).inc()
+        API_REQUEST_SECONDS.labels(method, route).observe(elapsed)
 
 
 async def _too_large(send: Any, request_id: str, limit: int) -> None:

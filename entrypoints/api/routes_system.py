@@ -1,5 +1,5 @@
-"""Liveness, readiness (database, and the broker when one is configured), and the local
-issuer's discovery document and JWKS (when the ledger issues its own tokens)."""
+"""Liveness, readiness (database, and the broker when one is configured), Prometheus metrics,
+and the local issuer's discovery document and JWKS (when the ledger issues its own tokens)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import text
 
 from entrypoints.api.context import context
+from entrypoints.api.metrics import metrics
 from entrypoints.api.problems import ApiProblem
 from entrypoints.api.responses import json_response
 
@@ -20,6 +21,7 @@ def system_router() -> APIRouter:
     router.add_api_route("/readyz", readyz, methods=["GET"], summary="Database (and broker, if configured) reachable")
     router.add_api_route("/.well-known/openid-configuration", discovery, methods=["GET"],
                          summary="The local issuer's discovery document")  # fmt: skip
+    router.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)  # Prometheus
     router.add_api_route("/.well-known/jwks.json", jwks, methods=["GET"], summary="The local issuer's public keys")
     return router
 

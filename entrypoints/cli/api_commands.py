@@ -39,7 +39,8 @@ def serve(
 
     settings = state(ctx).settings
     app = create_app(settings)
-    uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port,
+    # log_config=None: uvicorn's lines go through the ledger's logging (JSON with OAR_LOG_FORMAT=json).
+    uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port, log_config=None,
                 proxy_headers=False, server_header=False, log_level="info", access_log=False)  # fmt: skip
 
 

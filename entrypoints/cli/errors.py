@@ -43,7 +43,9 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
     """(exit code, message) for errors we expect; None for a bug (let it crash)."""
     # Imported here: a command that never touched Kafka or the event store does not load them.
     from infra.auth.errors import InvalidToken
+    from infra.backup import BackupError
     from infra.kafka.relay_lock import RelayBusy
+    from infra.migrations.schema import SchemaOutOfDate
     from service.access import AccessDenied
     from service.errors import ConflictError
     from service.relay import BrokerDataLoss, RelayError
@@ -70,6 +72,10 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.UNAVAILABLE, str(error)
     if _is_kafka_error(error):
         return ExitCode.UNAVAILABLE, f"Kafka broker unavailable: {error}"
+    if isinstance(error, BackupError):
+        return ExitCode.USAGE, f"backup: {error}"
+    if isinstance(error, SchemaOutOfDate):
+        return ExitCode.USAGE, str(error)
     if isinstance(error, LookupError):
         return ExitCode.USAGE, str(error)
     return None

@@ -1,4 +1,5 @@
-"""Tamper-evidence commands: signing keys, checkpoints, proofs, and ``verify``.
+"""Tamper-evidence commands: signing keys, checkpoints and proofs (``verify`` is in
+``verify_command.py``).
 
 ``verify-proof`` works offline: it reads no settings file, database or var dir, only the
 proof document and the public verifier key.
@@ -8,18 +9,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from entrypoints.cli.context import CliState, state
+from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.render import err, out, print_json
-from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
@@ -32,10 +31,6 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 KeyOption = Annotated[
     str | None, typer.Option("--key", help="Verifier key (name+hash+base64) or a file holding it.")
 ]
-PROGRESS_FROM = 5000
-"""Ledgers with at least this many events get a progress bar (on stderr)."""
-
-
 @contextmanager
 def evidence_errors() -> Iterator[None]:
     """Evidence errors as CLI exit codes: 2 no key, 4 not covered, 7 integrity."""
@@ -54,16 +49,6 @@ def evidence_errors() -> Iterator[None]:
 def say(text: str, **kwargs: object) -> None:
     """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
     out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
-
-
-def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
-    """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
-    from bootstrap import build_projection_engine
-    from service.evidence.audit_trail import ProjectionAuditTrail
-
-    engine = build_projection_engine(cli.settings)
-    cli.ledger.closers.append(engine.dispose)
-    return ProjectionAuditTrail(engine)
 
 
 @keys_app.command("init")
@@ -87,14 +72,19 @@ def keys_init(
 def keys_public(
     ctx: typer.Context,
     out_file: Annotated[Path | None, typer.Option("--out", help="Also write the verifier key to this file.")] = None,
+    json_flag: JsonFlag = False,
 ) -> None:
     """Print the public verifier key of the signing key (what auditors verify with)."""
+    settings = state(ctx).settings
     with evidence_errors():
-        vkey = load_signer(state(ctx).settings).verifier_key()
+        vkey = load_signer(settings).verifier_key()
     if out_file is not None:
         out_file.write_text(vkey + "\n", encoding="utf-8")
         err.print(f"verifier key written to {out_file}", markup=False)
-    print(vkey)
+    if json_flag or state(ctx).json_output:
+        print_json({"verifier_key": vkey, "name": settings.signing_key_name, "algorithm": "Ed25519"})
+    else:
+        print(vkey)
 
 
 def checkpoint(
@@ -183,47 +173,3 @@ def verify_proof(
     except EvidenceError as problem:
         raise CliError(f"invalid: {problem}", ExitCode.INTEGRITY) from None
     say(message)
-
-
-class _Bars:
-    """``progress(label, total)`` for ``verify_ledger``: a rich bar per stage, on stderr."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-
-    def __call__(self, label: str, total: int | None) -> Callable[[int], None]:
-        task = self.progress.add_task(label, total=total)
-        return lambda n: self.progress.advance(task, n)
-
-
-def verify(
-    ctx: typer.Context,
-    no_kafka: Annotated[bool, typer.Option("--no-kafka", help="Do not compare with the ledger topic.")] = False,
-    key: KeyOption = None,
-    json_flag: JsonFlag = False,
-) -> None:
-    """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
-    ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
-    naming the first position where they disagree."""
-    from service.evidence.verifier import verify_ledger
-    from infra.kafka.runtime import bootstrap_servers
-
-    cli = state(ctx)
-    with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(cli.settings)
-    ledger = cli.ledger
-    total = ledger.app.recorder.max_notification_id() or 0
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
-        report = verify_ledger(
-            ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
-            kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
-        )  # fmt: skip
-    if json_flag or cli.json_output:
-        print_json(report.to_json())
-    else:
-        for line in report.lines():
-            say(line)
-    if not report.ok:
-        first = report.first()
-        raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)

@@ -100,7 +100,16 @@ def relay(
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        relay_.follow(stop, after_drain=build_checkpoint_hook(ledger, bootstrap))
+        from entrypoints.cli.observing import chain, observability, relay_observer
+        from infra.clock import system_clock
+        from infra.observability.http import Health
+        from infra.observability.ledger_metrics import LedgerCollector
+
+        health, recorder = Health(), ledger.app.recorder
+        collector = LedgerCollector(ledger.engine, lambda: recorder.max_notification_id() or 0, system_clock)
+        with observability(settings, health, collector):
+            after_drain = chain(build_checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
+            relay_.follow(stop, after_drain=after_drain)
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 

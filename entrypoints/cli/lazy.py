@@ -11,6 +11,8 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from entrypoints.cli.help_words import use_words
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -31,7 +33,7 @@ class LazyCommand:
             command = typer.main.get_command(single)
         command.name = self.name
         _plain_help(command)
-        return command
+        return use_words(command)
 
 
 def _plain_help(command: click.Command) -> None:

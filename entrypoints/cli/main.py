@@ -44,13 +44,14 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
         ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
-        ("verify", "evidence_commands:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
+        ("verify", "verify_command:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
         # the HTTP API
         ("serve", "api_commands:serve", "Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."),
         ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),
         # administration
-        ("db", "admin_commands:db_app", "Database set-up."),
+        ("db", "admin_commands:db_app", "Database set-up, schema migrations, backup and restore."),
         ("contracts", "admin_commands:contracts_app", "JSON Schemas and the AsyncAPI document for downstream teams."),
+        ("probe", "admin_commands:probe", "Exit 0 if the endpoint answers 2xx, else 6: the containers' health check (the image has no curl). Only http and https URLs are accepted."),
         ("demo", "demo_command:demo", "Record a realistic year (2024-2025) of several groups, refusals included, publish it to Kafka (starting the development broker if none is configured), and summarise."),
     )
 )  # fmt: skip
@@ -86,14 +87,13 @@ def _root(
         str | None, typer.Option("--token", help="Bearer token for writes (default: OAR_TOKEN).", show_default=False)
     ] = None,
 ) -> None:
-    import logging
-
     from entrypoints.cli.context import CliState
+    from infra.observability.logs import configure_logging, new_command_id
     from infra.settings import Settings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
     settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    new_command_id()
     given = token or (settings.token.get_secret_value() if settings.token else None)
     ctx.obj = CliState(settings=settings, json_output=json_output, token=given)
     ctx.call_on_close(ctx.obj.close)
@@ -103,7 +103,11 @@ def run(argv: list[str] | None = None) -> None:
     """Console entry point. Typer handles usage errors (exit 2) and --help; the
     ledger's own errors come out of the command and are translated here."""
     try:
-        create_app()(args=argv, prog_name="oar-ledger")
+        from typer.main import get_command
+
+        from entrypoints.cli.help_words import use_words
+
+        use_words(get_command(create_app()))(args=argv, prog_name="oar-ledger")
     except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
         from entrypoints.cli.errors import translate
         from entrypoints.render import err

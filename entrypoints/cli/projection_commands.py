@@ -13,7 +13,9 @@ from bootstrap import build_projection_engine, build_projector
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.kafka_commands import require_bootstrap
+from entrypoints.cli.observing import observability, projector_observer
 from entrypoints.render import err, out
+from infra.observability.http import Health
 from infra.db import make_engine
 from projections.compare import compare
 from projections.queries import group_rows
@@ -29,10 +31,12 @@ def project(ctx: typer.Context, once: Annotated[bool, typer.Option("--once", hel
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    health = Health()
     try:
         if not once:
             out.print(f"projecting {settings.ledger_topic} into {settings.projection_url}; Ctrl-C to stop")
-        applied = projector.run(stop, once=once)
+        with observability(settings, health):
+            applied = projector.run(stop, once=once, progress=projector_observer(projector, health))
     finally:
         projector.close()
         engine.dispose()

@@ -9,7 +9,7 @@ from domain.compliance import Flag
 from entrypoints.render import out, table
 from entrypoints.demo.script import DemoRun
 
-# The rules table of DESIGN.md: every row must be exercised by the demo.
+# The rules of the CERN and LSE guidelines (README, "Rules and clauses"): each must be exercised.
 DESIGN_RULES = [
     ("§6", "no external social-media spaces (flag)"),
     ("§7", "2-3 managers; member of several groups"),
@@ -59,7 +59,7 @@ def print_summary(run: DemoRun, on: datetime, flags: list[Flag]) -> list[list[ob
     table(f"Compliance flags on {on.date()} (from the projections)", ["group", "rule", "clause", "detail"],
           [[f.group, f.rule, f.clause, f.detail] for f in flags])  # fmt: skip
     rows = coverage(run, flags)
-    table("DESIGN.md rules exercised", ["clause", "rule", "accepted", "refused", "flagged"], rows)
+    table("Guideline rules exercised", ["clause", "rule", "accepted", "refused", "flagged"], rows)
     accepted = sum(o.accepted for o in run.outcomes)
     out.print(f"{accepted} commands recorded, {len(run.refusals)} refused, {len(flags)} compliance flags.")
     return rows

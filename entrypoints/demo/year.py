@@ -1,4 +1,4 @@
-"""The demo year: CERN groups and one LSE group, every rule of DESIGN.md exercised.
+"""The demo year: CERN groups and one LSE group, every rule of the guidelines exercised.
 
 Times are simulated (2024-2025) so that a year of governance runs in seconds. The
 chapters schedule their steps; the run plays them in date order, so ledger positions

@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from infra.evidence.checkpoint_store import checkpoints
 from infra.evidence.leaves import merkle_leaves
+from infra.evidence.verify_runs import verification_runs
 
-TABLES = (merkle_leaves, checkpoints)
+TABLES = (merkle_leaves, checkpoints, verification_runs)

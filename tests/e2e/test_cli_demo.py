@@ -15,8 +15,8 @@ DEMO_GROUPS = 7  # csc-school, higgs-hunters, cms-alumni, bay-area, openlab, fus
 
 
 def coverage_rows(stdout: str) -> dict[str, list[int]]:
-    """The "DESIGN.md rules exercised" table: clause -> [accepted, refused, flagged]."""
-    section = stdout.split("DESIGN.md rules exercised", 1)[1]
+    """The "Guideline rules exercised" table: clause -> [accepted, refused, flagged]."""
+    section = stdout.split("Guideline rules exercised", 1)[1]
     rows = {}
     for line in section.splitlines():
         cells = [cell.strip() for cell in re.split(r"[│|]", line) if cell.strip()]
@@ -30,7 +30,7 @@ def test_demo_runs_twice_and_prints_the_summary(cli):
     assert first.returncode == 0, first.stdout + first.stderr
     out = first.stdout
     for title in ("Groups of this demo run", "Refused attempts (nothing recorded)", "Compliance flags on",
-                  "DESIGN.md rules exercised"):  # fmt: skip
+                  "Guideline rules exercised"):  # fmt: skip
         assert title in out
     for clause in ("§7", "§9", "§26", "§32", "Annex 1"):
         assert clause in out
@@ -48,7 +48,7 @@ def test_demo_runs_twice_and_prints_the_summary(cli):
 
     second = cli("demo", timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "DESIGN.md rules exercised" in second.stdout
+    assert "Guideline rules exercised" in second.stdout
     again = {g["slug"]: g for g in cli.json("groups", "--json")}
     assert len(again) == 2 * DEMO_GROUPS
     assert {slug: again[slug] for slug in groups} == groups  # the first run's groups are untouched

@@ -107,3 +107,11 @@ def test_refusals_lists_the_refused_attempts(world):
     table = cli.ok("refusals").stdout
     assert "only-oar-decides-group-creation" in table
     assert cli.history(G) == history
+
+
+def test_a_missing_database_password_file_exits_2_naming_it(sqlite_cli) -> None:
+    env = sqlite_cli.env | {"OAR_DATABASE_PASSWORD_FILE": str(sqlite_cli.cwd / "absent")}
+    done = type(sqlite_cli)(env=env, cwd=sqlite_cli.cwd, database="sqlite")("groups")
+    assert done.returncode == 2
+    assert "invalid database-password-file" in done.stderr and "no such file" in done.stderr
+    assert not (sqlite_cli.cwd / "var").exists()  # nothing written

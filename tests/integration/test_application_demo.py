@@ -71,7 +71,7 @@ def test_demo_year_records_and_covers_every_design_rule(ledger, settings, clock,
     assert position(ledger) == 0
     run, rows = play_year(ledger, clock, "aaaa")
     printed = capsys.readouterr().out
-    assert "DESIGN.md rules exercised" in printed and "Refused attempts" in printed
+    assert "Guideline rules exercised" in printed and "Refused attempts" in printed
     assert position(ledger) > 50
     check_run(ledger, run, rows, refusals_before=0)
     first_versions = {slug: len(events) for slug, events in recorded_groups(ledger.app, run).items()}

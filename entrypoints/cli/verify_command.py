@@ -1,0 +1,89 @@
+"""``oar-ledger verify``: the event store, the Merkle leaves and signed checkpoints, the ledger
+topic and the projections' audit trail checked against each other; each run is recorded for
+the metrics (last result and duration)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from entrypoints.cli.context import CliState, state
+from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.cli.evidence_commands import JsonFlag, KeyOption, evidence_errors, say
+from entrypoints.render import err, print_json
+from infra.evidence.signing import configured_verifier, read_verifier_key
+from service.evidence.audit_trail import AuditTrailSource
+
+PROGRESS_FROM = 5000
+"""Ledgers with at least this many events get a progress bar (on stderr)."""
+
+
+def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
+    """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
+    from bootstrap import build_projection_engine
+    from service.evidence.audit_trail import ProjectionAuditTrail
+
+    engine = build_projection_engine(cli.settings)
+    cli.ledger.closers.append(engine.dispose)
+    return ProjectionAuditTrail(engine)
+
+
+class _Bars:
+    """``progress(label, total)`` for ``verify_ledger``: a rich bar per stage, on stderr."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def __call__(self, label: str, total: int | None) -> Callable[[int], None]:
+        task = self.progress.add_task(label, total=total)
+        return lambda n: self.progress.advance(task, n)
+
+
+def verify(
+    ctx: typer.Context,
+    no_kafka: Annotated[bool, typer.Option("--no-kafka", help="Do not compare with the ledger topic.")] = False,
+    key: KeyOption = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
+    ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
+    naming the first position where they disagree."""
+    from service.evidence.verifier import verify_ledger
+    from infra.kafka.runtime import bootstrap_servers
+
+    cli = state(ctx)
+    with evidence_errors():
+        verifier = read_verifier_key(key) if key else configured_verifier(cli.settings)
+    ledger = cli.ledger
+    total = ledger.app.recorder.max_notification_id() or 0
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    started = time.monotonic()
+    with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
+        report = verify_ledger(
+            ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
+            kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
+        )  # fmt: skip
+    _record_run(ledger, report, time.monotonic() - started, total)
+    if json_flag or cli.json_output:
+        print_json(report.to_json())
+    else:
+        for line in report.lines():
+            say(line)
+    if not report.ok:
+        first = report.first()
+        raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
+
+
+def _record_run(ledger, report, duration: float, events: int) -> None:
+    """Keep the outcome for the metrics (last verify result and duration)."""
+    from datetime import UTC, datetime
+
+    from infra.evidence.verify_runs import VerificationRun, record_run
+
+    first = None if report.ok else report.first()
+    problem = None if first is None else first.describe()[:1000]
+    record_run(ledger.engine, VerificationRun(datetime.now(UTC), duration, report.ok, events, problem))

@@ -91,3 +91,11 @@ class TerminationInitiative(StrEnum):
 
     MANAGERS_REQUEST = "managers-request"
     OAR = "oar"
+
+
+class AuthMethod(StrEnum):
+    """How the ledger established who an actor is (recorded on every v2 event)."""
+
+    OIDC = "oidc"  # an OpenID Connect bearer token from the configured issuer (CERN SSO)
+    LOCAL_TOKEN = "local-token"  # a token of the ledger's own local issuer
+    LOCAL_CLI = "local-cli"  # the single-user embedded CLI: the operator at the console

@@ -110,10 +110,29 @@ def body_schema(type_name: str, cls: type[LedgerEvent]) -> dict[str, Any]:
     return schema
 
 
+def older_body_schema(cls: type[LedgerEvent], version: int) -> dict[str, Any]:
+    """The body schema of ``cls`` as recorded at an older schema ``version``: still published,
+    since the ledger topic keeps every message as it was recorded (a v1 event stays v1)."""
+    type_name = f"{cls.__name__}.v{version}"
+    schema = body_schema(type_name, cls)
+    properties = schema["properties"]
+    schema["properties"] = {name: properties[name] for name in cls.fields_in_version(version) if name in properties}
+    schema["required"] = list(schema["properties"])
+    used = json.dumps(schema["properties"])
+    if "$defs" in schema:
+        schema["$defs"] = {k: v for k, v in schema["$defs"].items() if f'"#/$defs/{k}"' in used}
+    return schema
+
+
 def body_schemas() -> dict[str, dict[str, Any]]:
-    """Body schema of every event type, by versioned type name, sorted."""
-    types = event_types()
-    return {name: body_schema(name, types[name]) for name in sorted(types)}
+    """Body schema of every event type, every version still on the topic, by versioned
+    type name, sorted."""
+    schemas = {}
+    for name, cls in event_types().items():
+        schemas[name] = body_schema(name, cls)
+        for older in range(1, cls.class_version):
+            schemas[f"{cls.__name__}.v{older}"] = older_body_schema(cls, older)
+    return dict(sorted(schemas.items()))
 
 
 # -- AsyncAPI ----------------------------------------------------------------------------
@@ -299,7 +318,7 @@ def _ledger_message(type_name: str) -> dict[str, Any]:
 
 def asyncapi_document() -> dict[str, Any]:
     """The AsyncAPI 3.0.0 document of the ledger and checkpoint topics."""
-    names = sorted(event_types())
+    names = sorted(body_schemas())
     ledger_topic = _default("ledger_topic")
     checkpoint_topic = _default("checkpoint_topic")
     partitions = _default("topic_partitions")

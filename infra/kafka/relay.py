@@ -37,8 +37,9 @@ class BrokerDataLoss(RelayError):
 
 
 @cache
-def _type_name(topic: str) -> str:
-    return resolve_topic(topic).type_name()
+def _event_name(topic: str) -> str:
+    """The event class name of a stored topic (the version is in each stored state)."""
+    return resolve_topic(topic).__name__
 
 
 class Relay:
@@ -102,7 +103,7 @@ class Relay:
         futures = []
         for n in batch:
             key, value, headers = encode_stored(
-                _type_name(n.topic), n.originator_id, n.originator_version, n.state, n.id
+                _event_name(n.topic), n.originator_id, n.originator_version, n.state, n.id
             )
             futures.append((n.id, producer.send(self.spec.name, key=key, value=value, headers=headers)))
         producer.flush()

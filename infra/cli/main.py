@@ -59,6 +59,7 @@ def _register_optional(app: typer.Typer) -> None:
     app.add_typer(projection_commands.projections_app, name="projections")
     app.add_typer(admin_commands.db_app, name="db")
     app.add_typer(admin_commands.contracts_app, name="contracts")
+    app.add_typer(__import__("infra.cli.policy_commands", fromlist=["policy_app"]).policy_app, name="policy")
 
 
 def _root(

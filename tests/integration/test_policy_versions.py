@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime
 
 import pytest
 from test_projector_support import OAR, cli_env, create_topics, manager, member, oar_ledger, on_topic, open_ledger, project
@@ -14,6 +15,7 @@ from test_projector_support import OAR, cli_env, create_topics, manager, member,
 from domain import commands as c
 from infra.bootstrap import build_projection_engine, build_relay
 from infra.demo.script import DemoRun
+from infra.queries import group_state
 from infra.store.application import LedgerApplication as App
 
 pytestmark = pytest.mark.integration
@@ -60,6 +62,14 @@ def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, d
         assert versions[("GatheringProposed", "family-day-2026")] == "2"
         assert [e.policy_version for e in events if type(e).__name__ == "MembershipRequested"] == ["1", "2"]
         assert {e.policy_pack for e in events} == {"cern"}
+        # as-of answers judge the state then with the version then in force
+        for moment, version, waiting in (("2025-12-31T23:00+00:00", "1", []),
+                                         ("2026-01-12T09:00+00:00", "2", ["a-50", "a-51"])):  # fmt: skip
+            when = datetime.fromisoformat(moment)
+            view = group_state(ledger.app.group_as_of(G, when), when)
+            assert view["policy_version"] == version
+            flagged = [f.detail.split()[2] for f in view["compliance_flags"] if f.rule == "requests-answered-in-time"]
+            assert flagged == waiting, moment
         total = build_relay(ledger, bootstrap).drain()
     engine = build_projection_engine(s)
     try:

@@ -37,7 +37,7 @@ def pack_versions(name: str) -> tuple[PolicyPack, ...]:
         return installed_packs()[name]
     except KeyError:
         known = ", ".join(sorted(installed_packs()))
-        raise LookupError(f"unknown policy pack {name!r}; installed: {known}") from None
+        raise LookupError(f"invalid policy-pack: unknown policy pack {name!r}; installed: {known}") from None
 
 
 def policy_pack(name: str, on: date | datetime | None = None) -> PolicyPack:

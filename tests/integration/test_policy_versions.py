@@ -13,10 +13,9 @@ import pytest
 from test_projector_support import OAR, cli_env, create_topics, manager, member, oar_ledger, on_topic, open_ledger, project
 
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_relay
-from infra.demo.script import DemoRun
-from infra.queries import group_state
-from infra.store.application import LedgerApplication as App
+from bootstrap import build_projection_engine, build_relay
+from entrypoints.demo.script import DemoRun
+from service.history import group_state
 
 pytestmark = pytest.mark.integration
 
@@ -32,16 +31,16 @@ def _event(slug: str, fee: str, under_18: bool = True) -> c.ProposeGathering:
 
 
 def scenario(run: DemoRun) -> None:
-    run.at("2025-11-01T09:00+00:00", App.request_group, c.RequestGroup(
+    run.at("2025-11-01T09:00+00:00", c.RequestGroup(
         actor=member("m-1"), group=G, name="Two versions", group_type="regional", managed_by="alumni",
         visibility="private", objectives="Alumni families meeting at CERN", membership_criteria=(CRITERION,),
         proposed_managers=("m-1", "m-2")))  # fmt: skip
-    run.at("2025-11-02T09:00+00:00", App.approve_group, c.ApproveGroup(actor=OAR, group=G, reason="objectives clear"))
-    run.at("2025-12-10T09:00+00:00", App.propose_gathering, _event("family-day-2025", "10"))  # v1: a fee is fine
-    run.at("2025-12-20T09:00+00:00", App.request_membership, c.RequestMembership(actor=member("a-50"), group=G))
-    run.at("2026-01-02T09:00+00:00", App.request_membership, c.RequestMembership(actor=member("a-51"), group=G))
-    run.at("2026-01-05T09:00+00:00", App.propose_gathering, _event("family-day-2026", "10"))  # v2: refused
-    run.at("2026-01-05T10:00+00:00", App.propose_gathering, _event("family-day-2026", "0"))  # v2: free, accepted
+    run.at("2025-11-02T09:00+00:00", c.ApproveGroup(actor=OAR, group=G, reason="objectives clear"))
+    run.at("2025-12-10T09:00+00:00", _event("family-day-2025", "10"))  # v1: a fee is fine
+    run.at("2025-12-20T09:00+00:00", c.RequestMembership(actor=member("a-50"), group=G))
+    run.at("2026-01-02T09:00+00:00", c.RequestMembership(actor=member("a-51"), group=G))
+    run.at("2026-01-05T09:00+00:00", _event("family-day-2026", "10"))  # v2: refused
+    run.at("2026-01-05T10:00+00:00", _event("family-day-2026", "0"))  # v2: free, accepted
     run.play()
 
 

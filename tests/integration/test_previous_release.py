@@ -18,11 +18,11 @@ from test_projector_support import check_audit_trail, check_read_models, create_
 from domain import commands as c
 from domain.actors import Actor, Authentication
 from domain.canonical import record_hash
-from infra.bootstrap import build_ledger, build_projection_engine, build_relay
+from bootstrap import build_ledger, build_projection_engine, build_relay
 from infra.clock import SimulatedClock
 from infra.evidence.signing import read_verifier_key
-from infra.evidence.verifier import verify_ledger
-from infra.queries import compliance_flags
+from service.evidence.verifier import verify_ledger
+from service.history import compliance_flags
 from infra.settings import Settings
 from projections.compliance import compliance_view
 
@@ -80,7 +80,7 @@ def test_the_old_ledger_verifies_and_still_verifies_after_new_v2_events(old_ledg
     assert "signatures checked" in checks["checkpoints"].summary
     assert f"{V1_EVENTS} event(s)" in checks["store"].summary
 
-    receipt = old_ledger.app.appoint_manager(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
+    receipt = old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
     assert receipt.events == ("ManagerAppointed.v2",)
     new = old_ledger.app.group_events("openlab-v1")[-1]
     previous = old_ledger.app.group_events("openlab-v1")[-2]
@@ -93,7 +93,7 @@ def test_the_old_ledger_verifies_and_still_verifies_after_new_v2_events(old_ledg
 
 def test_the_old_ledger_projects_through_the_broker(old_ledger, dev_broker, unique_topic, tmp_path):
     bootstrap = dev_broker.bootstrap_servers
-    old_ledger.app.appoint_manager(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
+    old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
     settings = on_topic(old_ledger.settings, unique_topic)
     create_topics(settings, bootstrap)
     ledger = build_ledger(settings, old_ledger.app.clock)

@@ -67,8 +67,8 @@ def raw_messages(ledger: Ledger) -> list[Message]:
     messages, start, recorder = [], 1, ledger.app.recorder
     while batch := recorder.select_notifications(start, READ_BATCH):
         for n in batch:
-            type_name = resolve_topic(n.topic).type_name()
-            messages.append(encode_stored(type_name, n.originator_id, n.originator_version, n.state, n.id))
+            event_name = resolve_topic(n.topic).__name__  # the version is in the stored state
+            messages.append(encode_stored(event_name, n.originator_id, n.originator_version, n.state, n.id))
         start = batch[-1].id + 1
     return messages
 

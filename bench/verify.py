@@ -63,15 +63,16 @@ def baseline_records(recorder: Any, types: dict[str, str]) -> Any:
             state = loads(n.state)
             recorded = state.pop("event_hash")
             state.pop("originator_topic", None)
+            version = state.pop("class_version", 1)  # a v2 state names its version; v1 states none
             state["originator_id"], state["originator_version"] = str(n.originator_id), n.originator_version
-            state["type"] = types[n.topic]
+            state["type"] = f"{types[n.topic]}.v{version}"
             yield dumps(state, option=SORTED), recorded
         start = batch[-1].id + 1
 
 
 def topic_types(recorder: Any) -> dict[str, str]:
     topics = {n.topic for b in [recorder.select_notifications(1, 10_000)] for n in b}
-    return {topic: resolve_topic(topic).type_name() for topic in topics}
+    return {topic: resolve_topic(topic).__name__ for topic in topics}
 
 
 def run_raw(ledger: Ledger, types: dict[str, str], passes: int) -> tuple[int, float]:

@@ -93,6 +93,14 @@ class TerminationInitiative(StrEnum):
     OAR = "oar"
 
 
+class AuthMethod(StrEnum):
+    """How the ledger established who an actor is (recorded on every v2 event)."""
+
+    OIDC = "oidc"  # an OpenID Connect bearer token from the configured issuer (CERN SSO)
+    LOCAL_TOKEN = "local-token"  # a token of the ledger's own local issuer
+    LOCAL_CLI = "local-cli"  # the single-user embedded CLI: the operator at the console
+
+
 class PackName(StrEnum):
     """The installed policy packs, by the name a group records (``domain.policy.registry``
     maps each to its rules; a test checks the two agree)."""

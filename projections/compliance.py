@@ -44,7 +44,7 @@ def compliance_view(connection: Connection, on: datetime, request_days: int | No
     """Every flag of every group on ``on``; ``request_days`` overrides the packs' wait limit."""
     flags: list[Flag] = []
     for group, pack_name in _facts(connection):
-        checks = policy_pack(pack_name).flags
+        checks = policy_pack(pack_name, on).flags  # the pack's version in force on that date
         if request_days is not None:  # the same checks, each with its own clause, another limit
             checks = tuple(
                 RequestsAnsweredInTime(c.clause, days=request_days) if isinstance(c, RequestsAnsweredInTime) else c

@@ -54,8 +54,10 @@ def _audit(event: LedgerEvent, position: int) -> Insert:
     return Insert("audit_trail", {
         "position": position, "event_id": str(event.event_id), "group_id": str(event.originator_id),
         "version": event.originator_version, "time": event.timestamp, "actor_id": event.actor_id,
-        "actor_role": event.actor_role.value, "action": type(event).__name__, "reason": event.reason,
-        "clause": event.clause, "event_hash": event.event_hash, "details": payload_of(event),
+        "actor_role": event.actor_role.value, "actor_auth_method": event.actor_auth_method.value,
+        "actor_auth_issuer": event.actor_auth_issuer, "action": type(event).__name__, "reason": event.reason,
+        "clause": event.clause, "policy_pack": event.policy_pack, "policy_version": event.policy_version,
+        "event_hash": event.event_hash, "details": payload_of(event),
     })  # fmt: skip
 
 

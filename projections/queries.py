@@ -64,7 +64,8 @@ def sponsorship_register(connection: Connection) -> list[dict[str, Any]]:
 
 
 AUDIT_COLUMNS = ("position", "event_id", "group", "version", "time", "actor_id", "actor_role",
-                 "action", "reason", "clause", "event_hash")  # fmt: skip
+                 "actor_auth_method", "actor_auth_issuer", "action", "reason", "clause", "policy_pack",
+                 "policy_version", "event_hash")  # fmt: skip
 
 
 def last_applied_position(connection: Connection) -> int:
@@ -108,5 +109,7 @@ def _audit_query():
 def _audit_row(row: Any) -> dict[str, Any]:
     return {"position": row["position"], "event_id": row["event_id"], "group": row["slug"],
             "version": row["version"], "time": aware(row["time"]), "actor_id": row["actor_id"],
-            "actor_role": row["actor_role"], "action": row["action"], "reason": row["reason"],
-            "clause": row["clause"], "event_hash": row["event_hash"], "details": row["details"]}  # fmt: skip
+            "actor_role": row["actor_role"], "actor_auth_method": row["actor_auth_method"],
+            "actor_auth_issuer": row["actor_auth_issuer"], "action": row["action"], "reason": row["reason"],
+            "clause": row["clause"], "policy_pack": row["policy_pack"], "policy_version": row["policy_version"],
+            "event_hash": row["event_hash"], "details": row["details"]}  # fmt: skip

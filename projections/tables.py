@@ -112,9 +112,13 @@ audit_trail = Table(
     Column("time", UtcDateTime(), nullable=False),
     Column("actor_id", String(64), nullable=False),
     Column("actor_role", String(16), nullable=False),
+    Column("actor_auth_method", String(16), nullable=False),  # oidc | local-token | local-cli
+    Column("actor_auth_issuer", String(255)),
     Column("action", String(64), nullable=False),
     Column("reason", Text),
     Column("clause", Text, nullable=False),
+    Column("policy_pack", String(16)),  # null: a v1 event (not recorded then)
+    Column("policy_version", String(16)),
     Column("event_hash", String(64), nullable=False),
     Column("details", JSON, nullable=False),
 )  # fmt: skip

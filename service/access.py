@@ -53,7 +53,8 @@ class Principal:
 
 
 def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping, method: str) -> Principal:
-    """Map verified claims to a principal. A missing or odd claim grants nothing."""
+    """Map verified claims to a principal. A missing or odd claim grants nothing. Verified
+    claims always name their issuer (the verifier requires ``iss``): the recorded issuer."""
     values = claims.get(mapping.claim, ())
     if isinstance(values, str):
         values = values.split()

@@ -22,6 +22,7 @@ def group_state(group: Group, on: datetime) -> dict[str, Any]:
         "managed_by": group.managed_by,
         "visibility": group.visibility,
         "policy_pack": group.policy_pack,
+        "policy_version": policy_pack(group.policy_pack, on).version,  # in force on ``on``
         "objectives": group.objectives,
         "membership_criteria": list(group.membership_criteria),
         "managers": sorted(group.managers),
@@ -36,7 +37,8 @@ def group_state(group: Group, on: datetime) -> dict[str, Any]:
 
 
 def compliance_flags(group: Group, on: datetime) -> list[Flag]:
-    return evaluate(policy_pack(group.policy_pack).flags, group, on)
+    """The flags of the group's pack, in the version in force on ``on``."""
+    return evaluate(policy_pack(group.policy_pack, on).flags, group, on)
 
 
 def _gathering(gathering: Any) -> dict[str, Any]:
@@ -66,6 +68,9 @@ def history_row(event: LedgerEvent) -> dict[str, Any]:
         "time": event.timestamp,
         "actor": event.actor_id,
         "role": event.actor_role,
+        "authenticated_by": event.actor_auth_method,
+        "issuer": event.actor_auth_issuer,
+        "policy": f"{event.policy_pack} v{event.policy_version}" if event.policy_version else None,
         "action": type(event).__name__,
         "reason": event.reason,
         "clause": event.clause,

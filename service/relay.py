@@ -40,12 +40,13 @@ class BrokerDataLoss(RelayError):
 
 
 @cache
-def _type_name(topic: str) -> str:
-    return resolve_topic(topic).type_name()
+def _event_name(topic: str) -> str:
+    """The event class name of a stored topic (the version is in each stored state)."""
+    return resolve_topic(topic).__name__
 
 
 def _encode(n: Any) -> Encoded:
-    return (n.id, *encode_stored(_type_name(n.topic), n.originator_id, n.originator_version, n.state, n.id))
+    return (n.id, *encode_stored(_event_name(n.topic), n.originator_id, n.originator_version, n.state, n.id))
 
 
 class Relay:

@@ -48,20 +48,32 @@ class LedgerAggregate(BaseAggregate[UUID]):
     def _record(
         self, event_class: type[LedgerEvent], command: Command, at: datetime, clause: str, **fields: Any
     ) -> None:
-        """Record one event for ``command``: actor, role, time, reason and clause."""
+        """Record one event for ``command``: actor, role, time, reason, clause and the
+        policy pack version in force at ``at``."""
         self.trigger_event(
             event_class,
             timestamp=at,
             previous_hash=self.last_hash,
-            **common_fields(command, clause),
+            **common_fields(command, clause, self.pack_in_force(at)),
             **fields,
         )
 
+    def pack_in_force(self, at: datetime) -> Any:
+        """The policy pack version that governs this aggregate at ``at``."""
+        raise NotImplementedError
 
-def common_fields(command: Command, clause: str) -> dict[str, Any]:
+
+def common_fields(command: Command, clause: str, pack: Any) -> dict[str, Any]:
+    """What every event records about its command: who (and how they were authenticated),
+    why, under which clause of which version of which policy pack."""
+    authentication = command.actor.authenticated_by
     return {
         "actor_id": command.actor.id,
         "actor_role": command.actor.role,
+        "actor_auth_method": authentication.method,
+        "actor_auth_issuer": authentication.issuer,
+        "policy_pack": pack.name,
+        "policy_version": pack.version,
         "clause": clause,
         "reason": getattr(command, "reason", None),
     }

@@ -27,15 +27,16 @@ class Group(Membership, Gatherings, LedgerAggregate):
     @classmethod
     def request(cls, command: c.RequestGroup, at: datetime) -> Group:
         """§15, §16: a group is requested; it is active only once the OAR approves it."""
-        clause = policy_pack(command.policy_pack).enforce(Situation(command, at))
+        pack = policy_pack(command.policy_pack, at)
+        clause = pack.enforce(Situation(command, at))
         return cls._create(
             e.GroupRequested,
             id=group_id(command.group),
             timestamp=at,
             previous_hash=GENESIS_HASH,
-            **common_fields(command, clause),
+            **common_fields(command, clause, pack),  # policy_pack: the pack requested
             slug=command.group,
-            **command.model_dump(include=_REQUEST_FIELDS),
+            **command.model_dump(include=_REQUEST_FIELDS - {"policy_pack"}),
         )
 
     def approve(self, command: c.ApproveGroup, at: datetime) -> None:
@@ -78,9 +79,13 @@ class Group(Membership, Gatherings, LedgerAggregate):
         self._record(e.SocialMediaSpaceReported, command, at, clause, platform=command.platform)
 
     def _enforce(self, command: c.Command, at: datetime, **entities: Any) -> str:
-        """Check every rule the group's policy pack sets for ``command``."""
+        """Check every rule the group's policy pack (the version in force at ``at``) sets
+        for ``command``; return the clause to record."""
         situation = Situation(command, at, group=self, **entities)
-        return policy_pack(self.policy_pack).enforce(situation)
+        return self.pack_in_force(at).enforce(situation)
+
+    def pack_in_force(self, at: datetime) -> Any:
+        return policy_pack(self.policy_pack, at)
 
     # -- evolving state ------------------------------------------------------------
 

@@ -4,6 +4,13 @@ Each event is a frozen pydantic model. On construction it *seals* itself: it com
 ``event_hash`` over its canonical record (every field but ``event_hash``, plus its
 versioned type name), so each event commits to its content and, through
 ``previous_hash``, to every earlier event of the same aggregate.
+
+Schema versions. Every event type is at version 2 (``GroupApproved.v2``): version 2 added
+how the actor was authenticated (``actor_auth_method``, ``actor_auth_issuer``) and the
+policy pack version that governed the event (``policy_pack``, ``policy_version``). Stored
+version-1 events are upcast when read, by eventsourcing's convention (``class_version``,
+``upcast_v1_v2``; see ``domain.events.catalog.decode_event``), and keep the hash of the
+form they were recorded in (``hash_record`` returns that form).
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from domain.canonical import record_hash
-from domain.values import Role
+from domain.values import AuthMethod, Role
 
 EVENT_ID_NAMESPACE = UUID("6f1c3f9e-8a53-4c59-9a7e-0d5e1f4b7a21")
+ADDED_IN_V2 = ("actor_auth_method", "actor_auth_issuer", "policy_pack", "policy_version")
+"""The common fields schema version 2 added (an event type's own fields predate it)."""
 Hex64 = Field(pattern=r"^[0-9a-f]{64}$")
 
 A = TypeVar("A")
@@ -28,17 +37,27 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     """Common fields of every event; subclasses add their payload."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    type_version: ClassVar[int] = 1
+    class_version: ClassVar[int] = 2
+    """The schema version written now (eventsourcing's name; stored as ``class_version``)."""
 
     originator_id: UUID
     originator_version: int
     timestamp: AwareDatetime
     actor_id: str
     actor_role: Role
+    actor_auth_method: AuthMethod = Field(description="How the actor's identity was established (v2)")
+    actor_auth_issuer: str | None = Field(
+        description="Issuer of the actor's token; null for local-cli (v2)"
+    )
+    policy_pack: str | None = Field(description="The policy pack that governed the event (v2; null when upcast from v1)")
+    policy_version: str | None = Field(
+        description="The version of that pack in force at the event's time (v2; null when upcast from v1)"
+    )
     clause: str
     reason: str | None = None
     previous_hash: str = Hex64
     event_hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    _as_recorded: dict[str, Any] | None = PrivateAttr(default=None)
 
     @field_validator("timestamp")
     @classmethod
@@ -55,8 +74,32 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
 
     @classmethod
     def type_name(cls) -> str:
-        """The versioned event type, e.g. ``ManagerAppointed.v1``."""
-        return f"{cls.__name__}.v{cls.type_version}"
+        """The versioned event type, e.g. ``ManagerAppointed.v2``."""
+        return f"{cls.__name__}.v{cls.class_version}"
+
+    @classmethod
+    def fields_in_version(cls, version: int) -> list[str]:
+        """The fields of this type's recorded form at schema ``version`` (for contracts)."""
+        fields = list(cls.model_fields)
+        if version >= 2:
+            return fields
+        own = set(cls.__dict__.get("__annotations__", {}))  # e.g. GroupRequested's policy_pack
+        return [n for n in fields if n not in ADDED_IN_V2] + [n for n in fields if n in ADDED_IN_V2 and n in own]
+
+    @property
+    def recorded_type(self) -> str:
+        """The type the event was recorded as: ``ManagerAppointed.v1`` for an upcast event."""
+        return self._as_recorded["type"] if self._as_recorded else self.type_name()
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A v1 event was recorded by the embedded CLI (the only way to record one), before
+        packs had versions: its pack and version were not recorded (a GroupRequested keeps
+        the pack it names)."""
+        state["actor_auth_method"] = AuthMethod.LOCAL_CLI.value
+        state["actor_auth_issuer"] = None
+        state.setdefault("policy_pack", None)
+        state["policy_version"] = None
 
     @property
     def event_id(self) -> UUID:
@@ -66,8 +109,11 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     def hash_record(self) -> dict[str, Any]:
         """The record the hash is computed over (documented in the README).
 
-        ``originator_topic`` is left out: it names a Python class, not a fact.
+        ``originator_topic`` is left out: it names a Python class, not a fact. An event
+        upcast from an older version returns the record it was hashed over when recorded.
         """
+        if self._as_recorded is not None:
+            return dict(self._as_recorded)
         record = self.model_dump(mode="json", exclude={"event_hash", "originator_topic"})
         record["type"] = self.type_name()
         return record

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from domain.errors import RuleViolation
@@ -64,11 +64,27 @@ class Governs:
 
 @dataclass(frozen=True)
 class PolicyPack:
+    """One version of an institution's rules: what governs each command, and the flags.
+
+    A new version of a pack is a new ``PolicyPack`` with the same ``name``, a higher
+    ``version`` and the date it took effect (``effective_from``); the registry picks the
+    version in force on a date. ``effective_from`` None means undated (in force from the
+    start). ``amendment`` says what this version changed from the one before.
+    """
+
     name: str
     title: str
     source: str
     decisions: Mapping[type[Command], Governs]
     flags: tuple[Any, ...] = field(default=())
+    version: str = "1"
+    effective_from: date | None = None
+    amendment: str = ""
+
+    @property
+    def label(self) -> str:
+        """``cern v2`` — how refusals, events and listings name this version."""
+        return f"{self.name} v{self.version}"
 
     def enforce(self, situation: Situation) -> str:
         """Run every rule for the command in order; return the governing clause."""

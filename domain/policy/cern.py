@@ -6,6 +6,8 @@ its event and the rules checked, in order (role first, then state, then substanc
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain import commands as c
 from domain.compliance import CERN_FLAGS
 from domain.policy import cern_events as ev
@@ -125,4 +127,7 @@ PACK = PolicyPack(
     source="seeds/000_89e11917a64c15c1.txt",
     decisions=DECISIONS,
     flags=CERN_FLAGS,
+    version="1",
+    effective_from=date(2025, 3, 6),  # "last updated 6 March 2025"
+    amendment="The guidelines as published (last updated 6 March 2025).",
 )

@@ -58,4 +58,6 @@ PACK = PolicyPack(
     source="seeds/002_9337eb129852307b.txt",
     decisions=DECISIONS,
     flags=LSE_FLAGS,
+    version="1",
+    amendment="The guidelines as published (undated).",
 )

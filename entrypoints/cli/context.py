@@ -57,7 +57,7 @@ def resolve_actor(cli: CliState, command_class: type, typed: dict[str, Any]) -> 
     nothing is written. Otherwise (the single-user embedded default) the typed --actor and
     --role, recorded as established by ``local-cli``."""
     from bootstrap import build_token_verifier
-    from domain.actors import Actor, Authentication
+    from domain.actors import CONSOLE, Actor
     from entrypoints.cli.errors import CliError, ExitCode
     from service.access import ClaimMapping, actor_for, principal_from_claims
 
@@ -75,7 +75,7 @@ def resolve_actor(cli: CliState, command_class: type, typed: dict[str, Any]) -> 
                        "pass --token or set OAR_TOKEN; nothing written", ExitCode.REFUSED)  # fmt: skip
     if typed.get("id") is None or typed.get("role") is None:
         raise CliError("missing --actor and --role (or pass --token)", ExitCode.USAGE)
-    return Actor(id=typed["id"], role=typed["role"], authenticated_by=Authentication(method="local-cli"))
+    return Actor(id=typed["id"], role=typed["role"], authenticated_by=CONSOLE)
 
 
 def run_command(ctx: typer.Context, command_class: type, **fields: Any) -> None:

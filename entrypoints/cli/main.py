@@ -48,6 +48,8 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         # the HTTP API
         ("serve", "api_commands:serve", "Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."),
         ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),
+        # the rules
+        ("policy", "policy_commands:policy_app", "Policy packs: their rules and versions."),
         # administration
         ("db", "admin_commands:db_app", "Database set-up, schema migrations, backup and restore."),
         ("contracts", "admin_commands:contracts_app", "JSON Schemas and the AsyncAPI document for downstream teams."),

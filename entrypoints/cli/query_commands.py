@@ -45,7 +45,7 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
         print_json(view)
         return
     out.print(f"[bold]{view['name']}[/bold] ({view['group']}), {view['status'].value}")
-    for key in ("type", "managed_by", "visibility", "policy_pack", "objectives", "membership_criteria",
+    for key in ("type", "managed_by", "visibility", "policy_pack", "policy_version", "objectives", "membership_criteria",
                 "managers", "last_activity", "version"):  # fmt: skip
         out.print(f"  {key.replace('_', ' ')}: {_plain(view[key])}")
     out.print(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}")
@@ -75,8 +75,9 @@ def history(
         return
     table(
         f"History of {group}",
-        ["v", "time", "actor", "role", "action", "reason", "clause"],
-        [[r["version"], r["time"], r["actor"], r["role"], r["action"], r["reason"], r["clause"]] for r in rows],
+        ["v", "time", "actor", "role", "action", "reason", "clause", "policy"],
+        [[r["version"], r["time"], r["actor"], r["role"], r["action"], r["reason"], r["clause"], r["policy"]]
+         for r in rows],  # fmt: skip
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ SCHEMA_BASE_URI = "https://alumni.cern/oar-ledger/"
 """Base of the ``$id`` of every generated schema (``<base>schemas/<Type>.v1.json``)."""
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ASYNCAPI_VERSION = "3.0.0"
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 """Version of the AsyncAPI document (``info.version``); event types carry their own ``.vN``."""
 KAFKA_BINDING_VERSION = "0.5.0"
 DRIFT_HINT = "run `python -m infra.contracts write` and commit the result"
@@ -83,7 +84,26 @@ def body_schema(type_name: str, cls: type[LedgerEvent]) -> dict[str, Any]:
     return schema
 
 
+def older_body_schema(cls: type[LedgerEvent], version: int) -> dict[str, Any]:
+    """The body schema of ``cls`` as recorded at an older schema ``version``: still published,
+    since the ledger topic keeps every message as it was recorded (a v1 event stays v1)."""
+    type_name = f"{cls.__name__}.v{version}"
+    schema = body_schema(type_name, cls)
+    properties = schema["properties"]
+    schema["properties"] = {name: properties[name] for name in cls.fields_in_version(version) if name in properties}
+    schema["required"] = list(schema["properties"])
+    used = json.dumps(schema["properties"])
+    if "$defs" in schema:
+        schema["$defs"] = {k: v for k, v in schema["$defs"].items() if f'"#/$defs/{k}"' in used}
+    return schema
+
+
 def body_schemas() -> dict[str, dict[str, Any]]:
-    """Body schema of every event type, by versioned type name, sorted."""
-    types = event_types()
-    return {name: body_schema(name, types[name]) for name in sorted(types)}
+    """Body schema of every event type, every version still on the topic, by versioned
+    type name, sorted."""
+    schemas = {}
+    for name, cls in event_types().items():
+        schemas[name] = body_schema(name, cls)
+        for older in range(1, cls.class_version):
+            schemas[f"{cls.__name__}.v{older}"] = older_body_schema(cls, older)
+    return dict(sorted(schemas.items()))

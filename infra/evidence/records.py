@@ -8,7 +8,8 @@ canonicalised with orjson (``infra.canonical``: the same bytes as ``domain.canon
 The hash record of an event (see ``domain.events.base.LedgerEvent.hash_record``) is
 rebuilt from the stored state: the state minus ``event_hash`` and ``originator_topic``,
 plus ``originator_id`` / ``originator_version`` (kept in their own columns by the
-mapper) and ``"type": "<Name>.v<N>"`` (from the stored topic).
+mapper) and ``"type": "<Name>.v<N>"``: the name from the stored topic, the version from the
+state's ``class_version`` (absent = 1), so a v1 event is checked against its v1 form.
 """
 
 from __future__ import annotations
@@ -23,17 +24,28 @@ from uuid import uuid5
 from domain.events.base import EVENT_ID_NAMESPACE
 from infra.canonical import canonical_bytes, loads_plain, plain_canonical_bytes
 
+_NOT_IN_BODY = ("originator_topic", "class_version")
 
 
 @cache
-def type_name_of(topic: str) -> str:
-    """``Name.v1`` for a stored topic; ``?<topic>`` if it names no event class."""
+def event_name_of(topic: str) -> str | None:
+    """The event class name a stored topic names; None if it names no event class."""
     from eventsourcing.utils import resolve_topic
 
     try:
-        return resolve_topic(topic).type_name()
+        return resolve_topic(topic).type_name().rpartition(".v")[0]
     except Exception:  # noqa: BLE001 - a tampered or unknown topic is reported, not raised
+        return None
+
+
+def type_name_of(topic: str, state: dict[str, Any] | None = None) -> str:
+    """``Name.vN`` of a stored event (N from the state's ``class_version``, default 1);
+    ``?<topic>`` if the topic names no event class."""
+    name = event_name_of(topic)
+    if name is None:
         return f"?{topic}"
+    version = state.get("class_version", 1) if isinstance(state, dict) else 1
+    return f"{name}.v{version}"
 
 
 def event_id_of(group_id: str, version: int) -> str:
@@ -75,6 +87,7 @@ class StoredRecord:
         record = dict(self.state or {})  # a C-level copy, then two pops: faster than filtering
         record.pop("event_hash", None)
         record.pop("originator_topic", None)
+        record.pop("class_version", None)  # the version is in the type name
         record["originator_id"] = self.group_id
         record["originator_version"] = self.version
         record["type"] = self.type_name
@@ -90,7 +103,7 @@ class StoredRecord:
 
     def body(self) -> dict[str, Any]:
         """The Kafka message body the relay builds from this event (``encode_stored``)."""
-        body = {k: v for k, v in (self.state or {}).items() if k != "originator_topic"}
+        body = {k: v for k, v in (self.state or {}).items() if k not in _NOT_IN_BODY}
         body["originator_id"], body["originator_version"] = self.group_id, self.version
         return body
 
@@ -100,12 +113,13 @@ def from_notification(notification: Any) -> StoredRecord:
         state, plain = loads_plain(notification.state)
     except (ValueError, UnicodeDecodeError):
         state, plain = None, False
+    state = state if isinstance(state, dict) else None
     return StoredRecord(
         position=notification.id,
         group_id=str(notification.originator_id),
         version=notification.originator_version,
-        type_name=type_name_of(notification.topic),
-        state=state if isinstance(state, dict) else None,
+        type_name=type_name_of(notification.topic, state),
+        state=state,
         plain=plain,
     )
 

@@ -24,7 +24,7 @@ from eventsourcing.utils import get_topic
 
 from domain.canonical import record_hash
 from domain.events.base import EVENT_ID_NAMESPACE, LedgerCreated, LedgerEvent
-from domain.events.catalog import event_class
+from domain.events.catalog import decode_event, versioned_class
 
 SPEC_VERSION = "1.0"
 SOURCE = "urn:cern:alumni:oar-ledger"
@@ -50,14 +50,15 @@ class LedgerMessage:
     body: dict[str, Any]
 
     def event(self) -> LedgerEvent:
-        """The domain event, validated by its pydantic class."""
-        cls = event_class(self.event_type)
+        """The domain event, validated by its pydantic class (upcast if recorded in an
+        older version; LookupError for a type this release does not know)."""
+        cls, recorded_version = versioned_class(self.event_type)
         fields = dict(self.body)
         if issubclass(cls, LedgerCreated):
             from domain.aggregates.group import Group
 
             fields["originator_topic"] = get_topic(Group)
-        return cls.model_validate(fields)
+        return decode_event(cls, fields, recorded_version)
 
     def recomputed_hash(self) -> str:
         """The hash of the body's canonical record: equals ``event_hash`` if untouched."""
@@ -67,6 +68,10 @@ class LedgerMessage:
 
 
 def event_body(event: LedgerEvent) -> dict[str, Any]:
+    """The message body: the event's JSON form as recorded (an upcast event keeps its
+    recorded form, so its hash still verifies)."""
+    if event.recorded_type != event.type_name():
+        return {k: v for k, v in event.hash_record().items() if k != "type"} | {"event_hash": event.event_hash}
     return event.model_dump(mode="json", exclude={"originator_topic"})
 
 
@@ -75,13 +80,15 @@ Message = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 def encode(event: LedgerEvent, position: int) -> Message:
     """(key, value, headers) of the Kafka message for ``event`` at ledger ``position``."""
-    return encode_body(event.type_name(), event_body(event), position)
+    return encode_body(event.recorded_type, event_body(event), position)
 
 
-def encode_stored(type_name: str, originator_id: UUID, version: int, state: bytes, position: int) -> Message:
-    """The same message, built straight from a stored event's JSON (the relay's fast path)."""
+def encode_stored(event_name: str, originator_id: UUID, version: int, state: bytes, position: int) -> Message:
+    """The same message, built straight from a stored event's JSON (the relay's fast path).
+    A stored event keeps the version it was recorded in: a v1 event is published as v1."""
     body = orjson.loads(state)
     body.pop("originator_topic", None)
+    type_name = f"{event_name}.v{body.pop('class_version', 1)}"
     body["originator_id"], body["originator_version"] = str(originator_id), version
     return encode_body(type_name, body, position)
 

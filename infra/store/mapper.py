@@ -4,6 +4,11 @@ Written by hand after the library's own examples (aggregate7/8): the stored stat
 the event's JSON form without ``originator_id`` / ``originator_version`` (kept in
 their own columns). Loading validates it back into the event class, keeping the
 stored ``event_hash`` as it is, so a verifier can recompute and compare.
+
+Event schema versions follow eventsourcing's own ``Mapper``: a state written by a class
+whose ``class_version`` is above 1 carries ``"class_version": N``; reading an older state
+upcasts it (``domain.events.catalog.decode_event``). The stored topic names the class,
+not the version, so it is the same for every version of an event type.
 """
 
 from __future__ import annotations
@@ -14,10 +19,16 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from domain.events.base import LedgerEvent
+from domain.events.catalog import decode_event
+
 
 class PydanticMapper(Mapper):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         state = domain_event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
@@ -28,9 +39,12 @@ class PydanticMapper(Mapper):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event_class = resolve_topic(stored_event.topic)
         state = decode_state(stored_event)
-        state["originator_id"] = stored_event.originator_id
+        version = state.pop("class_version", 1)
+        state["originator_id"] = str(stored_event.originator_id)
         state["originator_version"] = stored_event.originator_version
-        return event_class.model_validate(state)
+        if issubclass(event_class, LedgerEvent):
+            return decode_event(event_class, state, version)
+        return event_class.model_validate(state)  # a snapshot
 
 
 def decode_state(stored_event: StoredEvent) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def as_member(person: str) -> tuple[str, ...]:
 
 
 def recorded(done, event_type: str, version: int) -> None:
-    assert f"recorded {event_type}.v1 for group {G} (version {version}, ledger position" in done.stdout
+    assert f"recorded {event_type}.v2 for group {G} (version {version}, ledger position" in done.stdout
 
 
 def test_full_scenario(cli):
@@ -42,7 +42,7 @@ def test_full_scenario(cli):
     # the root --json flag turns the receipt into JSON
     receipt = cli.json("--json", "group", "approve", G, "--reason", "objectives are clear", *OAR)
     version += 1
-    assert receipt["group"] == G and receipt["events"] == ["GroupApproved.v1"] and receipt["versions"] == [version]
+    assert receipt["group"] == G and receipt["events"] == ["GroupApproved.v2"] and receipt["versions"] == [version]
     assert len(receipt["positions"]) == 1 and receipt["group_id"]
 
     step("MembershipRequested", "member", "request", G, *as_member("a-1"))

@@ -38,10 +38,13 @@ def test_self_declared_actors_write_nothing_when_authentication_is_configured(sq
     history = cli.history(G)
     assert [(h["actor"], h["role"], h["action"]) for h in history] == [
         ("m-1", "member", "GroupRequested"), ("oar-1", "oar", "GroupApproved")]  # fmt: skip
+    # each event records how its actor was established: the local issuer's token
+    assert {(h["authenticated_by"], h["issuer"]) for h in history} == {("local-token", "oar-ledger-local")}
 
 
 def test_without_authentication_the_embedded_cli_still_takes_actor_and_role(sqlite_cli) -> None:
     sqlite_cli.ok("group", "request", G, *REQUEST, "--actor", "m-1", "--role", "member")
     missing = sqlite_cli("group", "approve", G, "--reason", "objectives are clear")
     assert missing.returncode == 2 and "--actor" in missing.stderr
-    assert len(sqlite_cli.history(G)) == 1
+    (requested,) = sqlite_cli.history(G)
+    assert (requested["authenticated_by"], requested["issuer"]) == ("local-cli", None)

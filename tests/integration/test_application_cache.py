@@ -90,7 +90,7 @@ def test_not_found_on_a_stale_copy_is_looked_up_again_on_fresh_state(ledger, oth
     receipt = ledger.app.execute(
         c.ProposeSpeaker(actor=manager("m-1"), group=SLUG, gathering="colloquium", speaker="s-1"))  # fmt: skip
 
-    assert receipt.events == ("SpeakerProposed.v1",)
+    assert receipt.events == ("SpeakerProposed.v2",)
 
 
 def test_a_command_that_fails_drops_the_cached_copy(ledger, other):

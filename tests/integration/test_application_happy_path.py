@@ -49,7 +49,7 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
     # §15, §16 request; §7 a third manager; §11 OAR approval
     first = request_group(app, SLUG, managers=("m-1", "m-2"))
     assert first.group == SLUG and first.group_id == group_id(SLUG)
-    assert first.events == ("GroupRequested.v1",) and first.versions == (1,)
+    assert first.events == ("GroupRequested.v2",) and first.versions == (1,)
     step(first)
     clock.advance(hours=1)
     step(app.execute(c.AppointManager(actor=manager("m-1"), group=SLUG, manager="m-3")))

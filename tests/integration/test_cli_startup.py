@@ -46,6 +46,12 @@ def test_a_read_model_query_imports_neither_kafka_nor_the_event_store(tmp_path: 
     assert not loaded & {"kafka", "eventsourcing", "cryptography"}
 
 
+def test_policy_show_imports_neither_kafka_nor_a_database(tmp_path: Path) -> None:
+    loaded = imported_by(tmp_path, "policy", "show", "--json", "--on", "2026-02-01")
+    assert "domain" in loaded  # the packs themselves
+    assert not loaded & {"kafka", "sqlalchemy", "psycopg", "cryptography"}
+
+
 def _first_paragraph(text: str) -> str:
     return " ".join(text.strip().split("\n\n")[0].split())
 

@@ -66,7 +66,7 @@ def test_a_changed_field_with_a_recomputed_hash_breaks_the_leaf_and_the_chain(si
     position = tamper.positions()[10]
     group, version, state = tamper.row(position)
     topic = ledger.app.recorder.select_notifications(position, 1)[0].topic
-    forged = StoredRecord(position, group, version, type_name_of(topic), state | {"reason": "rewritten"})
+    forged = StoredRecord(position, group, version, type_name_of(topic, state), state | {"reason": "rewritten"})
     tamper.alter(position, reason="rewritten", event_hash=forged.recomputed_hash())
 
     report = verify(ledger, key)

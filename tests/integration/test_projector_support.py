@@ -181,6 +181,8 @@ def check_audit_trail(ledger: Ledger, engine: Engine) -> int:
                 str(event.event_id), str(event.originator_id), event.originator_version, type(event).__name__,
                 event.actor_id, event.actor_role.value, event.clause, event.reason, event.event_hash,
                 event.timestamp), position  # fmt: skip
+        assert (row.actor_auth_method, row.actor_auth_issuer, row.policy_pack, row.policy_version) == (
+            event.actor_auth_method.value, event.actor_auth_issuer, event.policy_pack, event.policy_version), position
     return len(trail)
 
 

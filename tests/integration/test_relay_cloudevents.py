@@ -80,7 +80,7 @@ def test_confluent_consumer_reads_cloudevents_that_match_the_published_schemas(
         )
         assert event.get_specversion() == "1.0"
         assert event.get_source() == "urn:cern:alumni:oar-ledger"
-        assert event.get_type().startswith(PREFIX) and event.get_type().endswith(".v1")
+        assert event.get_type().startswith(PREFIX) and event.get_type().endswith(".v2")
         assert event.get_datacontenttype() == "application/json"
         subject = event.get_subject()
         assert subject and uuid.UUID(subject) and message.key() == subject.encode()

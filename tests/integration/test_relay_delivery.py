@@ -63,7 +63,7 @@ def test_every_stored_event_arrives_once_and_each_group_in_ledger_order(
         assert CE_HEADERS | LEDGER_HEADERS <= set(headers), sorted(headers)
         assert headers["ce_specversion"].decode() == SPEC_VERSION
         assert headers["ce_source"].decode() == SOURCE
-        assert headers["ce_type"].decode().startswith(TYPE_PREFIX) and message.event_type.endswith(".v1")
+        assert headers["ce_type"].decode().startswith(TYPE_PREFIX) and message.event_type.endswith(".v2")
         assert headers["content-type"] == b"application/json"
         # the message is the stored event: same aggregate, version, type, time and hash
         stored_event = by_position[message.position]

@@ -32,9 +32,9 @@ pytestmark = pytest.mark.unit
 
 AWKWARD = 'Zoë\'s "group" \\ \t\n\r\b\f\x00\x01\x1f\x7f\x80 — 日本 😀 \u2028\u2029 </script> \ud7ff\ue000\uffff'
 MISSING_FROM_THE_YEAR = {  # type the year does not record -> a recorded type with the fields it needs
-    "GatheringRejected.v1": "GatheringApproved.v1",
-    "SpeakerRejected.v1": "SpeakerApproved.v1",
-    "MemberLeft.v1": "MemberJoined.v1",
+    "GatheringRejected.v2": "GatheringApproved.v2",
+    "SpeakerRejected.v2": "SpeakerApproved.v2",
+    "MemberLeft.v2": "MemberJoined.v2",
 }
 
 
@@ -137,7 +137,7 @@ def test_nan_or_infinite_amounts_are_refused_in_commands_and_events(amount: obje
             starts_at=datetime(2026, 6, 1, 18, tzinfo=UTC), purpose="science", connection="the LHC",
             fee_per_participant=amount,
         )  # fmt: skip
-    proposed = next(e for r, e in recorded() if r.type_name == "GatheringProposed.v1")
+    proposed = next(e for r, e in recorded() if r.type_name == "GatheringProposed.v2")
     with pytest.raises(ValidationError, match="fee_per_participant"):
         type(proposed).model_validate(proposed.model_dump() | {"fee_per_participant": amount, "event_hash": ""})
 

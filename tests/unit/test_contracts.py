@@ -37,6 +37,8 @@ REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / contracts.CONTRACTS_DIR
 ASYNCAPI_URI = contracts.SCHEMA_BASE_URI + contracts.ASYNCAPI_FILE.as_posix()
 FORMATS = Draft202012Validator.FORMAT_CHECKER
+# Published: every event type at v2 (written now) and at v1 (still on the topic as recorded).
+PUBLISHED = {*event_types(), *(name.replace(".v2", ".v1") for name in event_types())}
 
 # -- sample events: one story that records every event type -----------------------------------
 
@@ -313,7 +315,18 @@ def test_main_check_fails_on_drift_with_the_fix_and_write_repairs(
 
 def test_every_event_type_has_a_schema_and_nothing_else_does() -> None:
     found = {path.name for path in (CONTRACTS / "schemas").glob("*.json")}
-    assert found == {f"{name}.json" for name in event_types()}
+    assert found == {f"{name}.json" for name in PUBLISHED}
+
+
+def test_the_v1_schemas_stay_published_without_the_v2_fields() -> None:
+    """Stored v1 events are published as v1: their schemas are kept, and they differ from v2
+    exactly by the fields v2 added (a GroupRequested named its pack already in v1)."""
+    for name in event_types():
+        v1, v2 = _schema(name.replace(".v2", ".v1")), _schema(name)
+        added = set(v2["properties"]) - set(v1["properties"])
+        expected = {"actor_auth_method", "actor_auth_issuer", "policy_version"}
+        assert added == (expected if name == "GroupRequested.v2" else expected | {"policy_pack"}), name
+        assert v1["required"] == list(v1["properties"]) or set(v1["required"]) == set(v1["properties"])
 
 
 @pytest.mark.parametrize("type_name", sorted(event_types()))
@@ -385,16 +398,16 @@ def test_body_missing_any_field_is_invalid(type_name: str) -> None:
     ],
 )
 def test_body_with_a_wrong_value_is_invalid(field: str, value: Any) -> None:
-    _, body, _ = _message(SAMPLES["ManagerAppointed.v1"])
+    _, body, _ = _message(SAMPLES["ManagerAppointed.v2"])
     with pytest.raises(ValidationError):
-        _body_validator("ManagerAppointed.v1").validate({**body, field: value})
+        _body_validator("ManagerAppointed.v2").validate({**body, field: value})
 
 
 def test_nullable_reason_is_required_but_may_be_null() -> None:
-    event = SAMPLES["ManagerAppointed.v1"]
+    event = SAMPLES["ManagerAppointed.v2"]
     _, body, _ = _message(event)
     assert body["reason"] is None  # appointed without a reason in the story
-    _body_validator("ManagerAppointed.v1").validate(body)
+    _body_validator("ManagerAppointed.v2").validate(body)
 
 
 def test_the_documented_hash_chain_holds_on_encoded_bodies() -> None:
@@ -464,7 +477,7 @@ def test_asyncapi_is_a_3_0_0_document_with_servers_and_the_ledger_topics() -> No
 
 def test_asyncapi_lists_every_event_type_in_the_channel_and_operations() -> None:
     doc = _asyncapi()
-    names = set(event_types())
+    names = PUBLISHED
     assert set(doc["channels"]["ledger"]["messages"]) == names
     operations = doc["operations"]
     assert operations["publishLedgerEvents"]["action"] == "send"
@@ -491,8 +504,8 @@ def test_asyncapi_references_resolve_and_payloads_are_the_schema_files() -> None
             assert (CONTRACTS / ref).is_file(), (where, ref)
             assert urljoin(ASYNCAPI_URI, ref) == _load(ref)["$id"]
             files.add(ref)
-    assert files == {f"./schemas/{name}.json" for name in event_types()}
-    for name in event_types():
+    assert files == {f"./schemas/{name}.json" for name in PUBLISHED}
+    for name in PUBLISHED:
         message = doc["components"]["messages"][name]
         assert message["payload"] == {"$ref": f"./schemas/{name}.json"}
         assert message["contentType"] == "application/json"

@@ -11,7 +11,8 @@ import pytest
 from domain import commands as c
 from domain.actors import Actor
 from domain.aggregates.group import Group
-from domain.events.base import LedgerEvent
+from domain.canonical import record_hash
+from domain.events.base import ADDED_IN_V2, LedgerEvent
 from infra.kafka.envelope import EnvelopeError, decode, encode, encode_stored
 from infra.store.mapper import PydanticMapper
 
@@ -39,7 +40,7 @@ def test_encoding_from_stored_bytes_equals_encoding_the_event(reason: str) -> No
     mapper = PydanticMapper(transcoder=None)  # type: ignore[arg-type]  (the JSON mapper needs none)
     for position, event in enumerate(_events(reason), start=7):
         stored = mapper.to_stored_event(event)
-        key, value, headers = encode_stored(event.type_name(), stored.originator_id,
+        key, value, headers = encode_stored(type(event).__name__, stored.originator_id,
                                             stored.originator_version, stored.state, position)  # fmt: skip
         reference = encode(event, position)
         assert (key, headers) == (reference[0], reference[2])
@@ -78,3 +79,34 @@ def test_a_message_without_ledger_headers_is_refused_naming_them() -> None:
     kept = [(name, raw) for name, raw in headers if name != "ledger_position"]
     with pytest.raises(EnvelopeError, match="missing header\\(s\\): ledger_position"):
         decode(key, value, kept)
+
+
+def test_a_v1_event_is_published_as_v1_and_decodes_upcast_with_its_v1_hash() -> None:
+    """A stored v1 event (no class_version in its state) keeps its v1 type and body on Kafka;
+    a consumer reads it as today's class, with the hash of its v1 form."""
+    mapper = PydanticMapper(transcoder=None)  # type: ignore[arg-type]
+    event = _events("objectives are clear")[-1]
+    v1_state = {k: v for k, v in json.loads(mapper.to_stored_event(event).state).items()
+                if k not in ("class_version", *ADDED_IN_V2)}  # fmt: skip
+    v1_record = v1_state | {"originator_id": str(event.originator_id), "originator_version": 2,
+                            "type": "GroupApproved.v1"}  # fmt: skip
+    v1_record.pop("event_hash")
+    v1_state["event_hash"] = record_hash(v1_record)  # as the previous release sealed it
+    key, value, headers = encode_stored("GroupApproved", event.originator_id, 2, json.dumps(v1_state).encode(), 3)
+    message = decode(key, value, headers)
+    assert message.event_type == "GroupApproved.v1" and "policy_pack" not in message.body
+    assert message.recomputed_hash() == message.event_hash == v1_state["event_hash"]
+    upcast = message.event()
+    assert upcast.recorded_type == "GroupApproved.v1" and upcast.type_name() == "GroupApproved.v2"
+    assert (upcast.actor_auth_method, upcast.policy_version) == ("local-cli", None)
+    assert upcast.event_hash == v1_state["event_hash"]
+    again_key, again_value, again_headers = encode(upcast, 3)  # re-published as recorded
+    assert (again_key, again_headers) == (key, headers) and json.loads(again_value) == json.loads(value)
+
+
+def test_a_v2_event_records_how_its_actor_was_authenticated_and_the_pack_version() -> None:
+    event = _events("objectives are clear")[-1]
+    message = decode(*encode(event, 1))
+    assert message.event_type == "GroupApproved.v2"
+    assert {k: message.body[k] for k in ADDED_IN_V2} == {
+        "actor_auth_method": "local-cli", "actor_auth_issuer": None, "policy_pack": "cern", "policy_version": "1"}

@@ -30,8 +30,9 @@ from domain.aggregates.group import Group
 from domain.canonical import GENESIS_HASH, canonical_bytes, record_hash
 from domain.events import group as e
 from domain.events.base import LedgerEvent
+from domain.events.catalog import decode_event
 from domain.ids import group_id
-from domain.values import Role
+from domain.values import AuthMethod, Role
 
 pytestmark = pytest.mark.unit
 
@@ -41,14 +42,25 @@ FIXED_AT = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
 # Computed once from the fixed event below; any change to the canonical form, the
 # hash record or the field set of GroupApproved changes it (and every stored hash).
 FIXED_TEXT = (
+    '{"actor_auth_issuer":"https://auth.cern.ch/auth/realms/cern","actor_auth_method":"oidc",'
+    '"actor_id":"oar-1","actor_role":"oar","clause":"CERN-AG §7, §11, §16",'
+    '"originator_id":"00000000-0000-0000-0000-000000000001","originator_version":2,'
+    '"policy_pack":"cern","policy_version":"1",'
+    '"previous_hash":"' + "a" * 64 + '","reason":"objectives are clear",'
+    '"timestamp":"2025-01-10T09:00:00Z","type":"GroupApproved.v2"}'
+)
+FIXED_HASH = "1f2132bfe568a33ab22341cb07c1686e9b9f70b1085404e287de04e1fbeeaa11"
+# The same approval as recorded by the previous release (schema v1): its hash, fixed then,
+# must still come out of the event once it is read and upcast to v2.
+FIXED_V1_TEXT = (
     '{"actor_id":"oar-1","actor_role":"oar","clause":"CERN-AG §7, §11, §16",'
     '"originator_id":"00000000-0000-0000-0000-000000000001","originator_version":2,'
     '"previous_hash":"' + "a" * 64 + '","reason":"objectives are clear",'
     '"timestamp":"2025-01-10T09:00:00Z","type":"GroupApproved.v1"}'
 )
-FIXED_HASH = "1da60cd88ae49262b345f8eb7735a9a6e546252be0cbc47d12ca49aa9fbfea3b"
+FIXED_V1_HASH = "1da60cd88ae49262b345f8eb7735a9a6e546252be0cbc47d12ca49aa9fbfea3b"
 # The first event of the builders' group "cms" (request_group() with its defaults).
-CMS_REQUESTED_HASH = "49f2bf29155624b5561f19e8648f33459a54a2bac18ea1c4b0ab8282502854d8"
+CMS_REQUESTED_HASH = "8e81505b1e346c6e4ffed6d326bacbe70a0b8b91bb20d36e6153b6118b85cf55"
 
 
 def fixed_event() -> e.GroupApproved:
@@ -58,6 +70,10 @@ def fixed_event() -> e.GroupApproved:
         timestamp=FIXED_AT,
         actor_id="oar-1",
         actor_role=Role.OAR_OFFICER,
+        actor_auth_method=AuthMethod.OIDC,
+        actor_auth_issuer="https://auth.cern.ch/auth/realms/cern",
+        policy_pack="cern",
+        policy_version="1",
         clause="CERN-AG §7, §11, §16",
         reason="objectives are clear",
         previous_hash="a" * 64,
@@ -152,6 +168,24 @@ def test_fixed_event_has_a_fixed_canonical_text_and_hash() -> None:
     assert fixed_event().event_hash == FIXED_HASH  # deterministic across constructions
 
 
+def test_a_v1_event_read_today_is_upcast_and_keeps_the_hash_of_its_v1_form() -> None:
+    recorded = json.loads(FIXED_V1_TEXT)
+    recorded.pop("type")
+    event = decode_event(e.GroupApproved, recorded | {"event_hash": FIXED_V1_HASH}, 1)
+    assert type(event) is e.GroupApproved and event.recorded_type == "GroupApproved.v1"
+    assert (event.actor_auth_method, event.actor_auth_issuer) == (AuthMethod.LOCAL_CLI, None)
+    assert (event.policy_pack, event.policy_version) == (None, None)  # not recorded in v1
+    assert canonical_bytes(event.hash_record()).decode("utf-8") == FIXED_V1_TEXT
+    assert record_hash(event.hash_record()) == event.event_hash == FIXED_V1_HASH
+
+
+def test_a_v1_event_with_an_altered_field_no_longer_matches_its_hash() -> None:
+    recorded = json.loads(FIXED_V1_TEXT)
+    recorded.pop("type")
+    event = decode_event(e.GroupApproved, recorded | {"reason": "changed", "event_hash": FIXED_V1_HASH}, 1)
+    assert record_hash(event.hash_record()) != FIXED_V1_HASH
+
+
 def test_a_requested_group_has_a_fixed_first_hash() -> None:
     first = request_group().pending_events[0]
     assert first.originator_id == group_id("cms")
@@ -162,7 +196,7 @@ def test_a_requested_group_has_a_fixed_first_hash() -> None:
 def test_the_hash_record_names_the_versioned_type_and_leaves_out_the_hash_and_topic() -> None:
     first = request_group().pending_events[0]
     record = first.hash_record()
-    assert record["type"] == "GroupRequested.v1"
+    assert record["type"] == "GroupRequested.v2"
     assert "event_hash" not in record and "originator_topic" not in record
     assert record["previous_hash"] == GENESIS_HASH
 

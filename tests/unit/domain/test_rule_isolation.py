@@ -6,7 +6,7 @@ shown to depend only on what it reads. One section per module of ``domain.policy
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace as NS
 
@@ -513,7 +513,7 @@ def test_policy_pack_enforce_runs_rules_in_order_and_returns_the_clause() -> Non
 
 def test_registry_lists_the_installed_packs() -> None:
     assert set(installed_packs()) == {"cern", "lse"}
-    assert policy_pack("cern") is cern.PACK and policy_pack("lse") is lse.PACK
+    assert policy_pack("cern", date(2025, 6, 1)) is cern.PACK and policy_pack("lse") is lse.PACK
     with pytest.raises(LookupError, match="unknown policy pack 'mit'"):
         policy_pack("mit")
 

@@ -168,8 +168,9 @@ def test_every_event_adds_its_audit_row_first(event: LedgerEvent) -> None:
     assert changes[0] == Insert("audit_trail", {
         "position": POSITION[id(event)], "event_id": str(event.event_id), "group_id": gid(event),
         "version": event.originator_version, "time": event.timestamp, "actor_id": event.actor_id,
-        "actor_role": event.actor_role.value, "action": type(event).__name__, "reason": event.reason,
-        "clause": event.clause, "event_hash": event.event_hash, "details": payload_of(event),
+        "actor_role": event.actor_role.value, "actor_auth_method": "local-cli", "actor_auth_issuer": None,
+        "action": type(event).__name__, "reason": event.reason, "clause": event.clause, "policy_pack": "cern",
+        "policy_version": "1", "event_hash": event.event_hash, "details": payload_of(event),
     })  # fmt: skip
     assert [ch for ch in changes if isinstance(ch, Insert) and ch.table == "audit_trail"] == [changes[0]]
     assert changes[0].values["clause"].startswith("CERN-AG §")

@@ -103,8 +103,8 @@ def test_every_group_command_has_an_aggregate_operation() -> None:
 def test_request_and_approve_record_events_with_receipts(app: LedgerApplication) -> None:
     requested = request_cms(app)
     approved = approve(app)
-    assert requested.events == ("GroupRequested.v1",) and requested.versions == (1,)
-    assert approved.events == ("GroupApproved.v1",) and approved.versions == (2,)
+    assert requested.events == ("GroupRequested.v2",) and requested.versions == (1,)
+    assert approved.events == ("GroupApproved.v2",) and approved.versions == (2,)
     assert approved.positions[0] > requested.positions[0]
     assert app.group("cms").status.value == "active"
     assert [type(e).__name__ for e in app.group_events("cms")] == ["GroupRequested", "GroupApproved"]

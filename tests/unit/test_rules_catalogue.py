@@ -1,0 +1,49 @@
+"""The README's rules catalogue is generated from the packs and fails when it drifts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import infra.rules_catalogue as catalogue
+from domain.policy import cern, cern_amendments, lse
+
+pytestmark = pytest.mark.unit
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_catalogue_matches_the_packs() -> None:
+    assert catalogue.check_catalogue(README), catalogue.DRIFT_HINT
+
+
+def test_a_changed_rule_is_detected_and_rewritten(tmp_path, monkeypatch) -> None:
+    copy = tmp_path / "README.md"
+    copy.write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
+    amended = replace(cern_amendments.PACK_V2, version="3", amendment="fees capped")
+    monkeypatch.setattr(catalogue, "installed_packs",
+                        lambda: {"cern": (cern.PACK, cern_amendments.PACK_V2, amended), "lse": (lse.PACK,)})  # fmt: skip
+    assert not catalogue.check_catalogue(copy)
+    assert catalogue.write_catalogue(copy) and catalogue.check_catalogue(copy)
+    text = copy.read_text(encoding="utf-8")
+    assert "<b>cern v3</b>" in text and "fees capped" in text
+    assert text.startswith(README.read_text(encoding="utf-8").split(catalogue.START)[0])  # the rest is kept
+
+
+def test_every_version_command_and_flag_is_in_the_catalogue() -> None:
+    text = catalogue.render_catalogue()
+    for pack in (cern.PACK, cern_amendments.PACK_V2, lse.PACK):
+        assert f"<b>{pack.name} v{pack.version}</b>" in text
+        for command, governs in pack.decisions.items():
+            assert f"| `{command.__name__}` | {governs.clause} |" in text
+            assert all(f"`{rule.name}`: {rule.clause}" in text for rule in governs.rules)
+        assert all(f"| `{flag.name}` | {flag.clause} |" in text for flag in pack.flags)
+
+
+def test_a_readme_without_the_section_is_an_error(tmp_path) -> None:
+    bare = tmp_path / "README.md"
+    bare.write_text("# nothing here\n", encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="no rules-catalogue section"):
+        catalogue.check_catalogue(bare)

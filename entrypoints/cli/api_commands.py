@@ -32,8 +32,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default OAR_API_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default OAR_API_PORT, 8000).")] = None,
 ) -> None:
-    """Run the HTTP API (OpenAPI document at /openapi.json) and the web pages (/ui/); Ctrl-C
-    or SIGTERM stops it."""
+    """Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."""
     import uvicorn
 
     from entrypoints.web.app import create_app

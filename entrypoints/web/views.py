@@ -63,7 +63,7 @@ def timeline_row(event: LedgerEvent) -> dict[str, Any]:
     how = getattr(event, "authenticated_by", None)
     row["event_id"] = str(event.event_id)
     row["signed_in"] = f"{how.method} ({how.issuer})" if how and how.issuer else (how.method if how else None)
-    row["subject"] = ", ".join(f"{k} {v}" for k, v in row["details"].items()
+    row["subject"] = ", ".join(f"{k.removesuffix('_id')} {v}" for k, v in row["details"].items()
                                if k in ("gathering", "member_id", "manager_id", "speaker_id", "sponsorship"))  # fmt: skip
     return row
 

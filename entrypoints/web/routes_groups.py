@@ -60,8 +60,12 @@ def group_page(request: Request, group: Slug, as_of: Text = None) -> Response:
     app, now = api.ledger.app, api.ledger.app.clock()
     current = app.group(group)
     today = redact_group(principal, group_state(current, now))
-    moment = parse_moment(as_of)
-    then = redact_group(principal, group_state(app.group_as_of(group, moment), moment)) if moment else None
+    moment, then, missing = parse_moment(as_of), None, None
+    if moment:
+        try:
+            then = redact_group(principal, group_state(app.group_as_of(group, moment), moment))
+        except NotFound as error:  # requested later than the moment picked
+            missing = str(error)
     timeline = None
     if sees_history(principal, current.visibility, current.managers):
         timeline = [timeline_row(e) for e in app.group_events(group)]
@@ -69,7 +73,7 @@ def group_page(request: Request, group: Slug, as_of: Text = None) -> Response:
     if principal.sees_everything:
         refusals = [r for _, r in api.ledger.refusals.since(0) if r.group_slug == group]
     return render(request, "group.html", group=today, then=then, moment=moment, now=now, timeline=timeline,
-                  refusals=refusals, changes=difference(then, today) if then else [],
+                  refusals=refusals, changes=difference(then, today) if then else [], missing=missing,
                   as_of=moment.strftime("%Y-%m-%dT%H:%M") if moment else "")  # fmt: skip
 
 

@@ -214,6 +214,8 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
                        ("evidence", "/ui/evidence?verify=true"), ("gathering", "/ui/groups/tricky/events/talk")):  # fmt: skip
         page.goto(path)
         check_page(page, shots, name)
+    page.goto("/ui/groups/tricky?as_of=2024-12-31T23:00")  # before the group was requested
+    expect(page.get_by_role("status")).to_contain_text("it was requested later")
     page.goto("/ui/compliance?on=2025-03-03")
     expect(page.locator("svg.chart")).to_be_visible()
     page.goto("/ui/evidence?verify=true")

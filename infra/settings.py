@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     web_secret_path: Path | None = Field(
         None, description="Secret signing the web pages' CSRF tokens; unset = <var_dir>/keys/web-secret.key"
     )
+    oidc_client_id: str | None = Field(
+        None, description="The pages' OIDC client id (authorization code + PKCE); unset = token_audience"
+    )
+    oidc_client_secret: SecretStr | None = Field(None, description="Only for a confidential client")
+    oidc_scopes: str = Field("openid profile", description="Scopes the pages ask the issuer for")
     web_session_hours: int = Field(8, ge=1, le=24, description="Web sign-in lasts this long")
     denied_log_per_minute: int = Field(
         60, ge=1, description="Denied attempts written to the refusal log per minute (the rest are counted)"

@@ -1,6 +1,7 @@
 """Sign-in and sign-out. Embedded default: a development sign-in form that issues the
 local issuer's token for a chosen subject and role (the token the API accepts, checked
-by the same verifier). With ``OAR_OIDC_ISSUER`` set the form is not offered."""
+by the same verifier). With ``OAR_OIDC_ISSUER`` set the form is not offered: the
+sign-in goes through the issuer (``routes_oidc.py``)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def signin_router() -> APIRouter:
     return router
 
 
-def _next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a page of this site (no open redirect)."""
     if target and target.startswith("/ui/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -36,14 +37,14 @@ def _next(target: str | None) -> str:
 
 def sign_in_form(request: Request, next: str | None = None) -> Response:
     api = context(request)
-    return render(request, "sign_in.html", local=api.local_issuer is not None, next=_next(next), error=None,
-                  subject="", role="person", roles=ROLES)  # fmt: skip
+    return render(request, "sign_in.html", local=api.local_issuer is not None, next=safe_next(next), error=None,
+                  subject="", role="person", roles=ROLES, oidc=request.app.state.oidc_client is not None)  # fmt: skip
 
 
 async def sign_in(request: Request) -> Response:
     form = await checked_form(request)
     api = context(request)
-    subject, role, target = form.get("subject", "").strip(), form.get("role", ""), _next(form.get("next"))
+    subject, role, target = form.get("subject", "").strip(), form.get("role", ""), safe_next(form.get("next"))
     error = None
     if api.local_issuer is None:
         error = "the development sign-in is off: this ledger takes tokens of its OIDC issuer"
@@ -53,7 +54,7 @@ async def sign_in(request: Request) -> Response:
         error = "invalid role: oar, auditor or person"
     if error:
         return render(request, "sign_in.html", 422, local=api.local_issuer is not None, next=target, error=error,
-                      subject=subject, role=role, roles=ROLES)  # fmt: skip
+                      subject=subject, role=role, roles=ROLES, oidc=request.app.state.oidc_client is not None)  # fmt: skip
     settings = api.settings
     groups = {"oar": [settings.oar_claim_value], "auditor": [settings.auditor_claim_value]}.get(role, [])
     hours = settings.web_session_hours

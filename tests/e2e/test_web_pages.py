@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,8 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
     page.goto("/ui/evidence?verify=true")
     expect(page.get_by_role("status")).to_contain_text("OK")
     env = {"PATH": "/usr/bin:/bin", "OAR_VAR_DIR": str(settings.var_dir)}
+    issuer = world[0].app.state.context.local_issuer
+    token = issuer.issue("aud-1", [settings.auditor_claim_value], timedelta(minutes=5), datetime.now(UTC))
     for fmt in ("csv", "json", "jsonl"):
         out = tmp_path / f"cli.{fmt}"
         subprocess.run([str(OAR_LEDGER), "audit", "export", "--format", fmt, "--group", "tricky", "--out", str(out)],
@@ -228,6 +231,8 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
         web = page.request.get(f"/ui/exports/audit.{fmt}?group=tricky")
         assert web.status == 200
         assert web.body() == out.read_bytes(), fmt
+        api = page.request.get(f"/audit/export?format={fmt}&group=tricky", headers={"Authorization": f"Bearer {token}"})
+        assert api.body() == out.read_bytes(), f"API {fmt}"
 
 
 def test_members_see_no_oversight(page: Page, world) -> None:

@@ -42,8 +42,12 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+_UNSEEN = object()
+
+
 def principal_or_none(request: Request) -> Principal | None:
-    if "web_principal" not in request.state._state:
+    """The signed-in person, or None (no, expired or invalid session); read once a request."""
+    if getattr(request.state, "web_principal", _UNSEEN) is _UNSEEN:
         token = request.cookies.get(SESSION_COOKIE)
         principal = None
         if token:

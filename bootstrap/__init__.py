@@ -163,10 +163,11 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
 from bootstrap.auth import build_denial_recorder, build_local_issuer, build_token_verifier  # noqa: E402
 from bootstrap.evidence import build_checkpoint_hook, build_checkpointer, checkpoint_now  # noqa: E402
 from bootstrap.relay import build_relay, build_relay_lock, build_wakeup, psycopg_conninfo  # noqa: E402
+from bootstrap.web import build_oidc_client, build_web_secret  # noqa: E402
 
 __all__ = [
     "Ledger", "build_checkpoint_hook", "build_checkpointer", "build_clock", "build_denial_recorder",
     "build_ledger", "build_ledger_engine", "build_local_issuer", "build_projection_engine", "build_projector", "build_relay",
     "build_relay_lock", "build_token_verifier", "build_wakeup", "checkpoint_now", "event_store_env",
-    "ledger_database_url", "psycopg_conninfo",
+    "ledger_database_url", "psycopg_conninfo", "build_web_secret", "build_oidc_client",
 ]

@@ -104,6 +104,15 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535)
     api_max_body_bytes: int = Field(65536, ge=1024, description="Larger request bodies get 413")
     api_cors_origins: list[str] = Field(default_factory=list, description="CORS is off unless origins are listed")
+    web_secret_path: Path | None = Field(
+        None, description="Secret signing the web pages' CSRF tokens; unset = <var_dir>/keys/web-secret.key"
+    )
+    oidc_client_id: str | None = Field(
+        None, description="The pages' OIDC client id (authorization code + PKCE); unset = token_audience"
+    )
+    oidc_client_secret: SecretStr | None = Field(None, description="Only for a confidential client")
+    oidc_scopes: str = Field("openid profile", description="Scopes the pages ask the issuer for")
+    web_session_hours: int = Field(8, ge=1, le=24, description="Web sign-in lasts this long")
     denied_log_per_minute: int = Field(
         60, ge=1, description="Denied attempts written to the refusal log per minute (the rest are counted)"
     )
@@ -165,6 +174,10 @@ class Settings(BaseSettings):
     @property
     def token_key_file(self) -> Path:
         return self.token_key_path or self.var_dir / "keys" / "token-signing.key"
+
+    @property
+    def web_secret_file(self) -> Path:
+        return self.web_secret_path or self.var_dir / "keys" / "web-secret.key"
 
     @property
     def authentication_required(self) -> bool:

@@ -23,8 +23,13 @@ def current_principal(
 ) -> Principal:
     if credentials is None:
         raise InvalidToken("no bearer token")
+    return principal_for_token(request, credentials.credentials)
+
+
+def principal_for_token(request: Request, token: str) -> Principal:
+    """Verify ``token`` (a bearer token, or the web pages' session cookie) and map its claims."""
     api = context(request)
-    claims = api.verifier.verify(credentials.credentials)
+    claims = api.verifier.verify(token)
     if not isinstance(claims.get("sub"), str) or not SUBJECT.match(claims["sub"]):
         raise InvalidToken("the token's subject is not an opaque person id")
     principal = principal_from_claims(claims, api.mapping, api.verifier.method)

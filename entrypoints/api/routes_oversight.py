@@ -3,14 +3,10 @@ compliance on a date, the audit trail and its exports. Paginated by cursor."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
@@ -20,20 +16,14 @@ from entrypoints.api.auth import Caller
 from entrypoints.api.context import context
 from entrypoints.api.pagination import Cursor, Limit, decode, page, slice_page
 from entrypoints.api.responses import json_response
-from entrypoints.render import to_jsonable
+from entrypoints.exports import MEDIA_TYPES, ExportFormat, export_chunks
 from projections.compliance import compliance_view, end_of, flag_rows
-from projections.queries import AUDIT_COLUMNS, audit_after, audit_rows, group_id_of, group_rows
+from projections.queries import audit_after, audit_rows, group_id_of, group_rows
 from projections.queries import pending_requests, sponsorship_register
 from projections.tables import groups, managers
 from service.access import require_oversight, visible_requests
 
 GroupFilter = Annotated[str | None, Query(max_length=64, description="Only this group (slug)")]
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
 
 
 def oversight_router() -> APIRouter:
@@ -115,30 +105,11 @@ def export(request: Request, principal: Caller, format: ExportFormat = ExportFor
     engine = context(request).projections
     with engine.connect() as connection:
         group_id = _group_id(connection, group)
-    media = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl"}[format.value]
-    return StreamingResponse(_stream(engine, group_id, format), media_type=media)
+    return StreamingResponse(_stream(engine, group_id, format), media_type=MEDIA_TYPES[format])
 
 
 def _stream(engine, group_id: str | None, fmt: ExportFormat) -> Iterator[bytes]:
-    """Streamed row by row, so a large export never sits in memory."""
+    """Streamed row by row, so a large export never sits in memory; the CLI's bytes."""
     with engine.connect() as connection:
-        if fmt is ExportFormat.CSV:
-            yield _csv_line(list(AUDIT_COLUMNS) + ["details"])
-        if fmt is ExportFormat.JSON:
-            yield b"["
-        for count, row in enumerate(audit_rows(connection, group_id)):
-            plain = to_jsonable(row)
-            if fmt is ExportFormat.CSV:
-                yield _csv_line([plain[c] for c in AUDIT_COLUMNS] + [orjson.dumps(plain["details"]).decode()])
-            elif fmt is ExportFormat.JSON:
-                yield (b"," if count else b"") + orjson.dumps(plain)
-            else:
-                yield orjson.dumps(plain) + b"\n"
-        if fmt is ExportFormat.JSON:
-            yield b"]"
-
-
-def _csv_line(values: list) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue().encode()
+        for chunk in export_chunks(fmt, audit_rows(connection, group_id)):
+            yield chunk.encode("utf-8")

@@ -32,15 +32,17 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default OAR_API_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default OAR_API_PORT, 8000).")] = None,
 ) -> None:
-    """Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."""
+    """Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."""
     import uvicorn
 
-    from entrypoints.api.app import create_app
+    from entrypoints.web.app import create_app
 
     settings = state(ctx).settings
     app = create_app(settings)
+    host, port = host or settings.api_host, port or settings.api_port
+    print(f"Web pages: http://{host}:{port}/ui/  (API: http://{host}:{port}/openapi.json)", flush=True)
     # log_config=None: uvicorn's lines go through the ledger's logging (JSON with OAR_LOG_FORMAT=json).
-    uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port, log_config=None,
+    uvicorn.run(app, host=host, port=port, log_config=None,
                 proxy_headers=False, server_header=False, log_level="info", access_log=False)  # fmt: skip
 
 

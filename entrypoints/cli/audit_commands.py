@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from contextlib import nullcontext
-from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.read_commands import _projections
-from entrypoints.render import out, print_json, table, to_jsonable
-from projections.queries import AUDIT_COLUMNS, audit_page, audit_rows, group_id_of
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
+from entrypoints.exports import ExportFormat, write_export
+from entrypoints.render import out, print_json, table
+from projections.queries import audit_page, audit_rows, group_id_of
 
 
 def audit(
@@ -64,32 +56,6 @@ def _export(connection: Any, fmt: ExportFormat, path: Path | None, group_id: str
     rows = audit_rows(connection, group_id)
     opened = open(path, "w", newline="", encoding="utf-8") if path else nullcontext(sys.stdout)
     with opened as stream:
-        count = {ExportFormat.CSV: _csv, ExportFormat.JSON: _json, ExportFormat.JSONL: _jsonl}[fmt](rows, stream)
+        count = write_export(fmt, rows, stream)
     if path:
         out.print(f"exported {count} audit row(s) to {path} ({fmt.value})")
-
-
-def _csv(rows: Any, stream: IO[str]) -> int:
-    writer = csv.DictWriter(stream, fieldnames=[*AUDIT_COLUMNS, "details"])
-    writer.writeheader()
-    count = 0
-    for count, row in enumerate(rows, 1):
-        writer.writerow(to_jsonable(row) | {"details": json.dumps(row["details"], ensure_ascii=False)})
-    return count
-
-
-def _jsonl(rows: Any, stream: IO[str]) -> int:
-    count = 0
-    for count, row in enumerate(rows, 1):
-        stream.write(json.dumps(to_jsonable(row), ensure_ascii=False) + "\n")
-    return count
-
-
-def _json(rows: Any, stream: IO[str]) -> int:
-    # Streamed, so a million-row export does not build one list in memory.
-    stream.write("[")
-    count = 0
-    for count, row in enumerate(rows, 1):
-        stream.write(("," if count > 1 else "") + "\n  " + json.dumps(to_jsonable(row), ensure_ascii=False))
-    stream.write("\n]\n")
-    return count

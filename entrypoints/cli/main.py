@@ -46,7 +46,7 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
         ("verify", "verify_command:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
         # the HTTP API
-        ("serve", "api_commands:serve", "Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."),
+        ("serve", "api_commands:serve", "Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."),
         ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),
         # the rules
         ("policy", "policy_commands:policy_app", "Policy packs: their rules and versions."),

@@ -45,15 +45,16 @@ def create_app() -> typer.Typer:
 
 def _register_optional(app: typer.Typer) -> None:
     """Commands of later layers (demo, Kafka, evidence, projections) register here."""
-    from entrypoints.cli import admin_commands, audit_commands, demo_command, kafka_commands, projection_commands
+    from entrypoints.cli import (admin_commands, audit_commands, demo_command, kafka_commands, projection_commands,
+                                 review_commands)
 
     app.command("demo")(demo_command.demo)
     app.command("broker")(kafka_commands.broker)
     app.command("relay")(kafka_commands.relay)
     app.add_typer(kafka_commands.kafka_app, name="kafka")
     __import__("entrypoints.cli.evidence_commands", fromlist=["register"]).register(app)
-    for command in (projection_commands.project, projection_commands.replay, projection_commands.groups,
-                    projection_commands.compliance, projection_commands.pending,
+    for command in (projection_commands.project, projection_commands.replay, review_commands.groups,
+                    review_commands.compliance, projection_commands.pending,
                     projection_commands.sponsorships, audit_commands.audit):  # fmt: skip
         app.command()(command)
     app.add_typer(projection_commands.projections_app, name="projections")

@@ -41,6 +41,19 @@ class Refusal:
     message: str
 
 
+@dataclass(frozen=True)
+class RefusalQuery:
+    """Which refusals to list: every criterion given must match (exactly; times inclusive)."""
+
+    group: str | None = None
+    actor: str | None = None
+    rule: str | None = None
+    clause: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 10_000
+
+
 class RefusalLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -53,6 +66,21 @@ class RefusalLog:
         query = select(refused_commands).where(refused_commands.c.id > after_id)
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(refused_commands.c.id)).mappings().all()
+        return [(row["id"], Refusal(**{k: row[k] for k in Refusal.__dataclass_fields__})) for row in rows]
+
+    def find(self, where: RefusalQuery) -> list[tuple[int, Refusal]]:
+        """Refusals matching every criterion given, oldest first (at most ``where.limit``)."""
+        t = refused_commands
+        conditions = [column == value for column, value in (
+            (t.c.group_slug, where.group), (t.c.actor_id, where.actor), (t.c.rule, where.rule),
+            (t.c.clause, where.clause)) if value is not None]  # fmt: skip
+        if where.since is not None:
+            conditions.append(t.c.at >= where.since)
+        if where.until is not None:
+            conditions.append(t.c.at <= where.until)
+        query = select(t).where(*conditions).order_by(t.c.id).limit(where.limit)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
         return [(row["id"], Refusal(**{k: row[k] for k in Refusal.__dataclass_fields__})) for row in rows]
 
     def last_id(self) -> int:

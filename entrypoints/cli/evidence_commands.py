@@ -135,6 +135,8 @@ def prove(
     ] = None,
     json_flag: JsonFlag = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the proof document to this file.")] = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Write EVENT_ID's self-contained evidence bundle "
+                                                "(check it with tools/check_bundle.py).")] = None,
 ) -> None:
     """An inclusion proof for an event, or a consistency proof between two checkpoints.
 
@@ -142,8 +144,14 @@ def prove(
     `oar-ledger verify-proof` checks it with the public key alone.
     """
     cli = state(ctx)
-    if (event_id is None) == (consistency is None):
-        raise CliError("give either EVENT_ID or --consistency OLD NEW")
+    if (event_id is None) == (consistency is None) or (bundle is not None and event_id is None):
+        raise CliError("give either EVENT_ID [--bundle FILE] or --consistency OLD NEW")
+    if bundle is not None:
+        from entrypoints.cli.evidence_bundle import write_bundle
+
+        with evidence_errors():
+            write_bundle(cli, event_id, at, bundle)
+        return
     with evidence_errors():
         prover = Prover(cli.ledger.engine)
         document = prover.inclusion(event_id, at) if event_id else prover.consistency(*consistency)

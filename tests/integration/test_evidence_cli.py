@@ -95,6 +95,19 @@ def test_prove_and_verify_proof_round_trip(var_dir: Path, tmp_path: Path):
     checked = run(offline, "verify-proof", str(tmp_path / "c.json"), "--key", vkey)
     assert checked.returncode == 0 and "extends checkpoint 78" in checked.stdout
 
+    # one file and one command for the auditor: the evidence bundle and the standalone checker
+    bundle = tmp_path / "evidence.json"
+    made = run(cwd, "prove", event_id, "--checkpoint", "78", "--bundle", str(bundle), var_dir=var_dir)
+    assert made.returncode == 0 and "check_bundle.py" in made.stderr, made.stderr
+    checker = Path(__file__).resolve().parents[2] / "tools" / "check_bundle.py"
+    checked = subprocess.run([sys.executable, str(checker), str(bundle), "--key", vkey], cwd=offline,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"valid: event {event_id}") and "consistent with the newest checkpoint 156" in checked.stdout
+    unknown = run(cwd, "prove", "00000000-0000-0000-0000-000000000000", "--bundle", str(tmp_path / "no.json"),
+                  var_dir=var_dir)  # fmt: skip
+    assert unknown.returncode == 4 and not (tmp_path / "no.json").exists()
+
 
 def test_verify_reports_the_first_mismatch_and_exits_7(var_dir: Path):
     cwd = var_dir.parent

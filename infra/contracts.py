@@ -33,6 +33,7 @@ from typing import Any
 from domain.canonical import GENESIS_HASH
 from domain.events.base import LedgerEvent
 from domain.events.catalog import event_types
+from infra.contracts_refusals import REFUSAL_TYPE_NAME, add_refusals, refusal_schema
 from infra.kafka import envelope
 from infra.kafka.topics import ledger_topic_specs
 from infra.settings import Settings
@@ -298,7 +299,14 @@ def _ledger_message(type_name: str) -> dict[str, Any]:
 
 
 def asyncapi_document() -> dict[str, Any]:
-    """The AsyncAPI 3.0.0 document of the ledger and checkpoint topics."""
+    """The AsyncAPI 3.0.0 document of the ledger, checkpoint and refusals topics."""
+    document = _ledger_and_checkpoints_document()
+    configuration = document["channels"]["checkpoints"]["bindings"]["kafka"]["topicConfiguration"]
+    return add_refusals(document, _default("refusal_topic"), "./" + schema_path(REFUSAL_TYPE_NAME).as_posix(),
+                        KAFKA_BINDING_VERSION, configuration)
+
+
+def _ledger_and_checkpoints_document() -> dict[str, Any]:
     names = sorted(event_types())
     ledger_topic = _default("ledger_topic")
     checkpoint_topic = _default("checkpoint_topic")
@@ -480,6 +488,7 @@ def _dump(document: dict[str, Any]) -> str:
 def render_contracts() -> dict[Path, str]:
     """Every contract file: path relative to the contracts folder -> file text."""
     files = {schema_path(name): _dump(schema) for name, schema in body_schemas().items()}
+    files[schema_path(REFUSAL_TYPE_NAME)] = _dump(refusal_schema(schema_id(REFUSAL_TYPE_NAME), JSON_SCHEMA_DIALECT))
     files[ASYNCAPI_FILE] = _dump(asyncapi_document())
     return dict(sorted(files.items()))
 

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     kafka_client_id: str = "oar-ledger"
     ledger_topic: str = "oar.ledger.v1"
     checkpoint_topic: str = "oar.checkpoints.v1"
+    refusal_topic: str = Field("oar.refusals.v1", description="Refused commands, hash-chained (one partition)")
     topic_partitions: int = Field(6, ge=1)
     topic_replication_factor: int = Field(1, ge=1)
     kafka_security_protocol: str | None = None

@@ -19,6 +19,7 @@ from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
+from service.evidence.service import checkpoint_hook, publish_evidence, republish_evidence
 
 kafka_app = typer.Typer(help="Create and check the ledger's Kafka topics.", no_args_is_help=True)
 log = logging.getLogger("oar.relay")
@@ -92,17 +93,19 @@ def relay(
         if republish:
             ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
             relay_.republish()
-            out.print(f"republishing every event from the store to {settings.ledger_topic}")
+            republish_evidence(ledger)
+            out.print(f"republishing every event, checkpoint and refusal from the store to {settings.ledger_topic}, "
+                      f"{settings.checkpoint_topic} and {settings.refusal_topic}")  # fmt: skip
         relay_.check()
         if once:
             _drain_with_progress(relay_, settings.ledger_topic)
+            sent = publish_evidence(ledger, bootstrap)
+            out.print(f"published {sent} checkpoint(s) to {settings.checkpoint_topic}")
             return
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        from service.evidence.service import checkpoint_hook
-
         relay_.follow(stop, after_drain=checkpoint_hook(ledger, bootstrap))
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 

@@ -1,7 +1,8 @@
 """The log of refused commands: denied attempts are kept for audit (DESIGN.md).
 
 A refusal writes no ledger event (nothing happened to the group) but the attempt
-itself is evidence an auditor may need, so it goes to this separate table.
+itself is evidence an auditor may need, so it goes to this separate table, and is sealed
+in the refusal chain (``infra.store.refusal_chain``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from infra.db import metadata
+from infra.store.refusal_chain import append_link
 from projections.sqltypes import UtcDateTime
 
 refused_commands = Table(
@@ -58,9 +61,18 @@ class RefusalLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def record(self, refusal: Refusal) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(insert(refused_commands).values(**vars(refusal)))
+    def record(self, refusal: Refusal, attempts: int = 20) -> None:
+        """Log the refusal and seal it at the head of the refusal chain, in one transaction;
+        another writer taking the head first makes this one retry."""
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as connection:
+                    inserted = connection.execute(insert(refused_commands).values(**vars(refusal)))
+                    append_link(connection, inserted.inserted_primary_key[0], refusal)
+                return
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
 
     def since(self, after_id: int = 0) -> list[tuple[int, Refusal]]:
         query = select(refused_commands).where(refused_commands.c.id > after_id)

@@ -70,3 +70,34 @@ def checkpoint_now(ledger: Any, *, bootstrap: str | None = None, force: bool = T
         return checkpointer.checkpoint(now) if force else checkpointer.maybe_checkpoint(now)
     finally:
         checkpointer.close()
+
+
+def republish_evidence(ledger: Any) -> None:
+    """After the broker lost data (``relay --republish``): every signed checkpoint of both
+    logs and every sealed refusal is sent again by the next :func:`publish_evidence`."""
+    from sqlalchemy import update
+
+    from infra.evidence.checkpoint_store import checkpoints, refusal_checkpoints
+    from infra.store.refusal_chain import refusal_chain
+
+    with ledger.engine.begin() as connection:
+        for table in (checkpoints, refusal_checkpoints, refusal_chain):
+            connection.execute(update(table).values(published=False))
+
+
+def publish_evidence(ledger: Any, bootstrap: str) -> int:
+    """Publish what is pending: ledger checkpoints, refusals, refusal checkpoints. Returns the
+    ledger checkpoints sent; 0 without a signing key (nothing was ever signed then)."""
+    from infra.store.refusal_chain import chain_links
+
+    try:
+        checkpointer = Checkpointer.for_ledger(ledger, bootstrap=bootstrap)
+    except MissingSigningKey:
+        return 0
+    try:
+        sent = checkpointer.publish_pending()
+        with ledger.engine.connect() as connection:
+            checkpointer.refusals.publish_pending(chain_links(connection))
+        return sent
+    finally:
+        checkpointer.close()

@@ -17,6 +17,7 @@ from infra.evidence.checkpoint import VerifierKey
 from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
+from service.evidence.verify_refusals import verify_refusals
 from service.evidence.verify_store import verify_checkpoints, verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
@@ -33,6 +34,7 @@ def verify_ledger(
     total = recorder.max_notification_id() or 0
     tree = verify_store(recorder, engine, report, progress("store: chains and Merkle leaves", total), batch_size)
     verify_checkpoints(engine, tree, key, checkpoint_origin(settings), report)
+    verify_refusals(engine, key, checkpoint_origin(settings), report)
     if not kafka:
         report.checks.append(Check("kafka", "skipped", "skipped (--no-kafka)"))
     elif bootstrap is None:

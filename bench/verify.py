@@ -36,7 +36,7 @@ from infra.clock import SimulatedClock
 from infra.evidence.keys import generate_key
 from infra.evidence.records import StoredRecord, from_notification, read_records
 from service.evidence.service import checkpoint_now
-from infra.evidence.signing import configured_verifier, signing_key_path
+from infra.evidence.signing import configured_verifier, key_name, signing_key_path
 from service.evidence.verifier import verify_ledger
 
 NAME = "verify"
@@ -116,7 +116,7 @@ def run(ctx: Context) -> list[Result]:
     clock = SimulatedClock(datetime(2025, 12, 31, tzinfo=UTC))
     with tempfile.TemporaryDirectory(prefix="oar-bench-keys-") as keys:
         settings = ctx.target.settings.model_copy(update={"signing_key_path": Path(keys) / "signing.key"})
-        generate_key(signing_key_path(settings), settings.signing_key_name)
+        generate_key(signing_key_path(settings), key_name(settings))
         ledger = build_ledger(settings, clock)
         try:
             with stopwatch() as elapsed:

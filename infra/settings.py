@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     signing_key_path: Path | None = Field(
         None, description="Ed25519 checkpoint-signing key (PEM); unset = <var_dir>/keys/ledger-signing.key"
     )
-    signing_key_name: str = Field("oar-ledger", description="Signed-note key name (no spaces or '+')")
+    signing_key_name: str | None = Field(
+        None, description="Signed-note key name (no spaces or '+'); unset = the checkpoint origin (C2SP)"
+    )
     verifier_key: str | None = Field(
         None, description="Public verifier key (vkey string or file) for `verify`; unset = from the signing key"
     )

@@ -22,16 +22,13 @@ from entrypoints.cli.render import err, out, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
-from infra.evidence.keys import generate_key
 from service.evidence.proofs import Prover, verify_document
 from service.evidence.service import checkpoint_now
-from infra.evidence.signing import configured_verifier, load_signer, read_verifier_key, signing_key_path
+from infra.evidence.signing import configured_verifier, read_verifier_key
 
-keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-KeyOption = Annotated[
-    str | None, typer.Option("--key", help="Verifier key (name+hash+base64) or a file holding it.")
-]
+KeyOption = Annotated[list[str] | None, typer.Option(
+    "--key", help="Trusted verifier key (name+hash+base64) or a file holding it; repeat for rotated keys.")]
 PROGRESS_FROM = 5000
 """Ledgers with at least this many events get a progress bar (on stderr)."""
 
@@ -64,37 +61,6 @@ def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
     engine = build_projection_engine(cli.settings)
     cli.ledger.closers.append(engine.dispose)
     return ProjectionAuditTrail(engine)
-
-
-@keys_app.command("init")
-def keys_init(
-    ctx: typer.Context,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing key (old checkpoints need the old one).")] = False,
-) -> None:
-    """Create the checkpoint-signing key; print its public verifier key."""
-    settings = state(ctx).settings
-    path = signing_key_path(settings)
-    if path.exists() and not force:
-        raise CliError(f"a signing key already exists at {path}; --force replaces it (checkpoints signed "
-                       "with the old key then verify only with the old verifier key)")  # fmt: skip
-    with evidence_errors():
-        vkey = generate_key(path, settings.signing_key_name, overwrite=force)
-    err.print(f"signing key written to {path} (mode 0600); publish the verifier key below", markup=False)
-    print(vkey)
-
-
-@keys_app.command("public")
-def keys_public(
-    ctx: typer.Context,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Also write the verifier key to this file.")] = None,
-) -> None:
-    """Print the public verifier key of the signing key (what auditors verify with)."""
-    with evidence_errors():
-        vkey = load_signer(state(ctx).settings).verifier_key()
-    if out_file is not None:
-        out_file.write_text(vkey + "\n", encoding="utf-8")
-        err.print(f"verifier key written to {out_file}", markup=False)
-    print(vkey)
 
 
 def checkpoint(
@@ -180,7 +146,7 @@ def verify_proof(
     except OSError as problem:
         raise CliError(f"cannot read {proof_file}: {problem}") from None
     with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(state(ctx).settings)
+        verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(state(ctx).settings)
     if verifier is None:
         raise CliError("no verifier key: pass --key (the string or a file), see `oar-ledger keys public`")
     try:
@@ -218,7 +184,7 @@ def verify(
 
     cli = state(ctx)
     with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(cli.settings)
+        verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(cli.settings)
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -238,6 +204,8 @@ def verify(
 
 
 def register(app: typer.Typer) -> None:
+    from entrypoints.cli.key_commands import keys_app
+
     app.add_typer(keys_app, name="keys")
     app.command("checkpoint")(checkpoint)
     app.command("prove")(prove)

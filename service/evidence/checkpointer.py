@@ -27,6 +27,7 @@ from infra.evidence.merkle import MerkleTree
 from infra.evidence.publish import CheckpointPublisher, publisher_for
 from infra.evidence.records import from_notification
 from infra.evidence.signing import Signer, checkpoint_origin, load_signer
+from service.evidence.keys import register_signer
 from service.evidence.refusals import RefusalEvidence, refusal_evidence_for
 
 log = logging.getLogger("oar.evidence")
@@ -142,6 +143,7 @@ class Checkpointer:
                 raise TamperError(f"checkpoint {latest.size} covers more leaves than merkle_leaves holds ({size})")
             if self.tree.root_at(latest.size) != latest.root_hash:
                 raise TamperError(f"the leaves no longer match the root signed in checkpoint {latest.size}")
+        register_signer(self.leaves.engine, self.signer)  # only the key set's active key signs
         root = self.tree.root()
         signed = Checkpoint(self.origin, size, root, now)
         stored = StoredCheckpoint(size, root, signed.time, self.signer.sign(signed))

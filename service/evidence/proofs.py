@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from domain.canonical import canonical_bytes
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore, StoredCheckpoint
-from infra.evidence.errors import NotCovered, ProofError, TamperError
+from infra.evidence.errors import EvidenceError, NotCovered, ProofError, TamperError
 from infra.evidence.leaves import LeafStore
 from infra.evidence.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from infra.evidence.records import event_id_of
@@ -87,8 +87,9 @@ class Prover:
         }  # fmt: skip
 
 
-def verify_document(document: Any, key: VerifierKey, origin: str | None = None) -> str:
-    """Check a proof document; return a one-line description, or raise an ``EvidenceError``."""
+def verify_document(document: Any, key: VerifierKey | list[VerifierKey], origin: str | None = None) -> str:
+    """Check a proof document; return a one-line description, or raise an ``EvidenceError``.
+    With several keys (after rotations), each note must be signed by one of them."""
     if not isinstance(document, dict):
         raise ProofError("a proof document is a JSON object")
     try:
@@ -102,8 +103,16 @@ def verify_document(document: Any, key: VerifierKey, origin: str | None = None) 
     raise ProofError(f"unknown proof format {kind!r}")
 
 
-def _open(note: str, key: VerifierKey, origin: str | None, size: int, what: str):
-    checkpoint = open_checkpoint(note, key.public_key, key.name)
+def _open(note: str, key: VerifierKey | list[VerifierKey], origin: str | None, size: int, what: str):
+    keys = key if isinstance(key, list) else [key]
+    for candidate in keys[:-1]:
+        try:
+            checkpoint = open_checkpoint(note, candidate.public_key, candidate.name)
+            break
+        except EvidenceError:
+            continue
+    else:
+        checkpoint = open_checkpoint(note, keys[-1].public_key, keys[-1].name)
     if origin is not None and checkpoint.origin != origin:
         raise ProofError(f"{what} is for origin {checkpoint.origin!r}, expected {origin!r}")
     if checkpoint.size != size:
@@ -130,7 +139,7 @@ def _verify_inclusion(doc: dict[str, Any], key: VerifierKey, origin: str | None)
     checkpoint = _open(doc["checkpoint"], key, origin, size, "the checkpoint")
     verify_inclusion(computed, index, size, _hashes(doc["proof"]), checkpoint.root_hash)
     return (f"valid: event {doc['event_id']} (position {data['position']}, leaf {index}) is included "
-            f"in checkpoint {size} of {checkpoint.origin} signed by {key.name}")  # fmt: skip
+            f"in checkpoint {size} of {checkpoint.origin}")  # fmt: skip
 
 
 def _verify_consistency(doc: dict[str, Any], key: VerifierKey, origin: str | None) -> str:
@@ -141,4 +150,4 @@ def _verify_consistency(doc: dict[str, Any], key: VerifierKey, origin: str | Non
         raise ProofError(f"checkpoints of different logs: {old.origin!r} and {new.origin!r}")
     verify_consistency(old_size, new_size, _hashes(doc["proof"]), old.root_hash, new.root_hash)
     return (f"valid: checkpoint {new_size} of {new.origin} extends checkpoint {old_size} "
-            f"(both signed by {key.name})")  # fmt: skip
+            "(both signatures verified)")  # fmt: skip

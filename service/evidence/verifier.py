@@ -18,13 +18,14 @@ from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
 from service.evidence.verify_refusals import verify_refusals
-from service.evidence.verify_store import verify_checkpoints, verify_store
+from service.evidence.verify_checkpoints import verify_checkpoints
+from service.evidence.verify_store import verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
 
 
 def verify_ledger(
-    ledger: Any, *, key: VerifierKey | None = None, bootstrap: str | None = None, kafka: bool = True,
+    ledger: Any, *, key: VerifierKey | list[VerifierKey] | None = None, bootstrap: str | None = None, kafka: bool = True,
     audit_trail: AuditTrailSource | None = None, progress: Progress = no_progress, batch_size: int = 1000,
 ) -> VerifyReport:  # fmt: skip
     """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures,

@@ -61,7 +61,8 @@ def test_prove_and_verify_proof_round_trip(var_dir: Path, tmp_path: Path):
     keys = run(cwd, "keys", "init", var_dir=var_dir)
     assert keys.returncode == 0, keys.stderr
     vkey = keys.stdout.strip()
-    assert vkey.startswith("oar-ledger+") and (var_dir / "keys" / "ledger-signing.key").exists()
+    assert vkey.startswith("oar-ledger.alumni.cern/oar.ledger.v1+")  # the key is named after the log (C2SP)
+    assert (var_dir / "keys" / "ledger-signing.key").exists()
     public = run(cwd, "keys", "public", "--out", str(tmp_path / "ledger.vkey"), var_dir=var_dir)
     assert public.stdout.strip() == vkey == (tmp_path / "ledger.vkey").read_text().strip()
     done = run(cwd, "checkpoint", var_dir=var_dir)
@@ -146,3 +147,18 @@ def test_keys_init_keeps_an_existing_key_unless_forced(var_dir: Path):
     assert run(cwd, "keys", "public", var_dir=var_dir).stdout.strip() == first
     forced = run(cwd, "keys", "init", "--force", var_dir=var_dir)
     assert forced.returncode == 0 and forced.stdout.strip() not in ("", first)
+
+
+def test_keys_rotate_after_checkpoints_and_keys_list(var_dir: Path):
+    cwd = var_dir.parent
+    first = run(cwd, "keys", "init", var_dir=var_dir).stdout.strip()
+    assert run(cwd, "checkpoint", var_dir=var_dir).returncode == 0
+    forced = run(cwd, "keys", "init", "--force", var_dir=var_dir)
+    assert forced.returncode == 2 and "keys rotate" in forced.stderr
+    rotated = run(cwd, "keys", "rotate", var_dir=var_dir)
+    assert rotated.returncode == 0 and "retired key 1" in rotated.stderr, rotated.stderr
+    second = rotated.stdout.strip()
+    listed = json.loads(run(cwd, "keys", "list", "--json", var_dir=var_dir).stdout)
+    assert [(k["vkey"], k["valid_from_size"], k["retired_at_size"]) for k in listed] == [(first, 0, 78), (second, 78, None)]
+    verified = run(cwd, "verify", "--no-kafka", "--key", first, "--key", second, var_dir=var_dir)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

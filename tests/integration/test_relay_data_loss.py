@@ -23,7 +23,7 @@ from test_relay_support import (
 
 from bootstrap import build_relay
 from infra.evidence.keys import generate_key
-from infra.evidence.signing import signing_key_path
+from infra.evidence.signing import key_name, signing_key_path
 from infra.store.refusal_chain import chain_links
 from service.evidence.service import checkpoint_now
 from entrypoints.cli.errors import ExitCode
@@ -44,7 +44,7 @@ def test_a_restarted_memory_broker_is_detected_and_the_topic_republished(
         create_topics(settings, bootstrap)
         play_demo_year(ledger, clock, "dl01")
         stored = stored_count(ledger)
-        generate_key(signing_key_path(settings), settings.signing_key_name)
+        generate_key(signing_key_path(settings), key_name(settings))
         assert checkpoint_now(ledger, bootstrap=bootstrap).size == stored  # and its refusal log's
         with ledger.engine.connect() as connection:
             refusals = len(chain_links(connection))

@@ -64,9 +64,13 @@ def verify_consistency(size1, size2, proof, root1, root2):
     """RFC 9162 section 2.1.4.2; any tree is consistent with the empty tree."""
     if size2 < size1:
         raise Invalid(f"newest checkpoint ({size2}) is smaller than the proving one ({size1})")
-    if size1 == size2 or size1 == 0:
-        if proof or (size1 == size2 and root1 != root2):
-            raise Invalid("equal sizes (or size 0) need an empty proof and, if equal, equal roots")
+    if size1 == 0:  # any tree is consistent with the empty tree
+        if proof or root1 != sha256(b""):
+            raise Invalid("a proof from the empty tree is empty and starts from the empty tree's root")
+        return
+    if size1 == size2:
+        if proof or root1 != root2:
+            raise Invalid("equal sizes need an empty proof and equal roots")
         return
     if not proof:
         raise Invalid("empty consistency proof")

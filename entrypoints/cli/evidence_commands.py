@@ -142,9 +142,13 @@ def verify_proof(
 ) -> None:
     """Check a proof offline, with only the public key: exit 0 valid, 7 invalid."""
     try:
-        text = sys.stdin.read() if proof_file == "-" else Path(proof_file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if proof_file == "-" else Path(proof_file).read_bytes()
     except OSError as problem:
-        raise CliError(f"cannot read {proof_file}: {problem}") from None
+        raise CliError(f"cannot read {proof_file}: {problem.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise CliError(f"invalid: the proof file is not UTF-8 text (byte {problem.start})", ExitCode.INTEGRITY) from None
     with evidence_errors():
         verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(state(ctx).settings)
     if verifier is None:
@@ -152,8 +156,8 @@ def verify_proof(
     try:
         document = json.loads(text)
         message = verify_document(document, verifier, origin)
-    except ValueError as problem:  # JSONDecodeError included
-        raise CliError(f"invalid: not a JSON proof document ({problem})", ExitCode.INTEGRITY) from None
+    except (ValueError, RecursionError) as problem:  # JSONDecodeError included
+        raise CliError(f"invalid: not a JSON proof document ({str(problem)[:200]})", ExitCode.INTEGRITY) from None
     except EvidenceError as problem:
         raise CliError(f"invalid: {problem}", ExitCode.INTEGRITY) from None
     say(message)
@@ -204,9 +208,11 @@ def verify(
 
 
 def register(app: typer.Typer) -> None:
+    from entrypoints.cli.checkpoint_list import checkpoints
     from entrypoints.cli.key_commands import keys_app
 
     app.add_typer(keys_app, name="keys")
+    app.command("checkpoints")(checkpoints)
     app.command("checkpoint")(checkpoint)
     app.command("prove")(prove)
     app.command("verify-proof")(verify_proof)

@@ -96,6 +96,21 @@ def test_prove_and_verify_proof_round_trip(var_dir: Path, tmp_path: Path):
     checked = run(offline, "verify-proof", str(tmp_path / "c.json"), "--key", vkey)
     assert checked.returncode == 0 and "extends checkpoint 78" in checked.stdout
 
+    listed = json.loads(run(cwd, "checkpoints", "--json", var_dir=var_dir).stdout)
+    assert [(c["size"], c["key"].split(" ")[0], c["cosigners"]) for c in listed] == [(78, "1", []), (156, "1", [])]
+    for old, nearest in (("10", "nearest checkpoint sizes: 78 ("), ("100", "nearest checkpoint sizes: 78 and 156")):
+        missing = run(cwd, "prove", "--consistency", old, "156", var_dir=var_dir)
+        assert missing.returncode == 4 and nearest in missing.stderr, missing.stderr
+    from_empty = run(cwd, "prove", "--consistency", "0", "156", "--out", str(tmp_path / "e.json"), var_dir=var_dir)
+    assert from_empty.returncode == 0, from_empty.stderr
+    checked = run(offline, "verify-proof", str(tmp_path / "e.json"), "--key", vkey)
+    assert checked.returncode == 0 and "extends the empty tree" in checked.stdout, checked.stderr
+    for name, content in (("latin1.json", b'{"format": "caf\xe9"}'), ("list.json", b"[]"), ("deep.json", b"[" * 100000),
+                          ("types.json", b'{"format": "oar-ledger-consistency-proof/v1", "old_size": "x"}')):
+        (tmp_path / name).write_bytes(content)
+        bad = run(offline, "verify-proof", str(tmp_path / name), "--key", vkey)
+        assert bad.returncode == 7 and "invalid:" in bad.stderr and "Traceback" not in bad.stderr, (name, bad.stderr)
+
     # one file and one command for the auditor: the evidence bundle and the standalone checker
     bundle = tmp_path / "evidence.json"
     made = run(cwd, "prove", event_id, "--checkpoint", "78", "--bundle", str(bundle), var_dir=var_dir)

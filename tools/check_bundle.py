@@ -1,14 +1,9 @@
 #!/usr/bin/env python3
-"""Check an OAR ledger evidence bundle with nothing but Python (3.9+) and `cryptography`.
-
-    pip install cryptography
+"""Check an OAR ledger evidence bundle with nothing but Python (3.9+) and `cryptography`:
     python check_bundle.py BUNDLE.json --key 'oar-ledger.alumni.cern/oar.ledger.v1+1a2b3c4d+AW...'
-
-Exit 0 and a summary (who, what, when, clause) if the bundle proves its event; 7 and the
-reason if it does not; 2 on a usage error. The format is specified in the OAR ledger's
-README ("Evidence bundle"). Self-contained on purpose: SHA-256, RFC 9162 proof checks and
-C2SP signed notes are written out here so an auditor can read every step.
-"""
+Exit 0 and what the event says (who, what, when, clause) if the bundle proves it; 7 and the
+reason if not; 2 on a usage error. Format: the OAR ledger README, "Evidence bundle".
+Self-contained on purpose (RFC 9162 proofs, C2SP notes written out): every step readable."""
 
 import argparse
 import base64
@@ -28,17 +23,12 @@ TYPE_PREFIX = "ch.cern.alumni.ledger."
 class Invalid(Exception):
     """The bundle does not prove what it claims; the message says why."""
 
-
-def canonical(record):
+def canonical(record):  # sorted keys, no white space, UTF-8
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
-def sha256(data):
-    return hashlib.sha256(data).digest()
-
-
-def node(left, right):
-    return sha256(b"\x01" + left + right)
+sha256 = lambda data: hashlib.sha256(data).digest()  # noqa: E731
+node = lambda left, right: sha256(b"\x01" + left + right)  # noqa: E731 - RFC 9162 interior node
 
 
 def verify_inclusion(leaf, index, size, proof, root):
@@ -131,12 +121,31 @@ def open_note(note, keys, what):
             "time": times[0] if times else "?", "signer": signer}
 
 
+def witness_cosigned(note, vkey):
+    """Whether ``note`` carries a valid C2SP cosignature/v1 by witness ``vkey`` (type 0x04)."""
+    name, key_id, data = vkey.strip().split("+", 2)
+    raw = base64.b64decode(data, validate=True)
+    if len(raw) != 33 or raw[0] != 4 or sha256(name.encode() + b"\n" + raw)[:4].hex() != key_id:
+        raise Invalid(f"witness key {name!r} is not a cosignature/v1 Ed25519 key")
+    body = note[: note.index("\n\n") + 1]
+    for line in note[len(body) + 1:].splitlines():
+        signer, _, blob = line[2:].partition(" ")
+        blob = base64.b64decode(blob, validate=True)
+        if signer == name and len(blob) == 76 and blob[:4].hex() == key_id:
+            message = b"cosignature/v1\ntime %d\n" % int.from_bytes(blob[4:12], "big") + body.encode()
+            try:
+                Ed25519PublicKey.from_public_bytes(raw[1:]).verify(blob[12:], message)
+                return True
+            except InvalidSignature:
+                raise Invalid(f"the cosignature by witness {name} does not verify (altered)") from None
+    return False
+
+
 def check_event(bundle):
     """The event's content, hash, id, message headers and leaf all agree; return its body."""
     message, leaf = bundle["message"], bundle["leaf"]
     body, headers, kind = json.loads(message["value"]), message["headers"], bundle["event_type"]
-    record = {k: v for k, v in body.items() if k != "event_hash"}
-    record["type"] = kind
+    record = {**{k: v for k, v in body.items() if k != "event_hash"}, "type": kind}
     if canonical(record) != bundle["canonical"].encode():
         raise Invalid("the canonical record is not that of the event's content")
     if sha256(canonical(record)).hex() != body["event_hash"]:
@@ -159,7 +168,7 @@ def check_event(bundle):
     return body
 
 
-def check(bundle, trusted, origin=None):
+def check(bundle, trusted, origin=None, witnesses=(), required=0):
     """Everything the bundle claims, checked; returns the facts to print."""
     if bundle.get("format") != BUNDLE:
         raise Invalid(f"not an evidence bundle (format {str(bundle.get('format'))[:60]!r})")
@@ -168,15 +177,18 @@ def check(bundle, trusted, origin=None):
     inclusion, consistency, leaf = bundle["inclusion"], bundle["consistency"], bundle["leaf"]
     signed = open_note(inclusion["checkpoint"], keys, "the checkpoint")
     newest = open_note(consistency["checkpoint"], keys, "the newest checkpoint")
-    for note, claimed in ((signed, inclusion["tree_size"]), (newest, consistency["tree_size"])):
-        if note["size"] != claimed:
-            raise Invalid(f"a checkpoint of size {note['size']} is presented as size {claimed}")
+    if (signed["size"], newest["size"]) != (inclusion["tree_size"], consistency["tree_size"]):
+        raise Invalid("a checkpoint of one size is presented as another size")
     if origin is not None and signed["origin"] != origin or signed["origin"] != newest["origin"]:
         raise Invalid(f"checkpoint origin {signed['origin']!r} is not the expected log")
     verify_inclusion(bytes.fromhex(leaf["hash"]), leaf["index"], signed["size"],
                      [bytes.fromhex(h) for h in inclusion["proof"]], signed["root"])
     verify_consistency(signed["size"], newest["size"], [bytes.fromhex(h) for h in consistency["proof"]],
                        signed["root"], newest["root"])
+    cosigned = sum(witness_cosigned(consistency["checkpoint"], w) for w in witnesses)
+    if cosigned < required:
+        raise Invalid(f"the newest checkpoint carries {cosigned} of the {required} witness cosignature(s) required")
+    newest["witnesses"] = cosigned
     return body, signed, newest
 
 
@@ -203,7 +215,7 @@ def summary(bundle, body, signed, newest, trusted):
         f"  details: {shown(about)}",
         f"  proof:   leaf {bundle['leaf']['index']} of checkpoint {signed['size']} ({shown(signed['time'])}, "
         f"signed by {shown(signed['signer'])}), consistent with the newest checkpoint {newest['size']} "
-        f"({shown(newest['time'])})",
+        f"({shown(newest['time'])}), cosigned by {newest['witnesses']} trusted witness(es)",
         f"  keys:    {keys}",
     ]
 
@@ -213,21 +225,21 @@ def main(argv=None):
     parser.add_argument("bundle", help="the bundle file (JSON)")
     parser.add_argument("--key", action="append", default=[], help="a trusted verifier key (repeatable)")
     parser.add_argument("--origin", help="require this log origin")
+    parser.add_argument("--witness", action="append", default=[], help="a trusted witness key (repeatable)")
+    parser.add_argument("--witnesses", type=int, default=0, help="require this many witness cosignatures")
     args = parser.parse_args(argv)
     try:
         with open(args.bundle, "rb") as stream:
             bundle = json.loads(stream.read().decode("utf-8"))
         if not isinstance(bundle, dict):
             raise Invalid("a bundle is a JSON object")
-        lines = summary(bundle, *check(bundle, args.key, args.origin), args.key)
+        lines = summary(bundle, *check(bundle, args.key, args.origin, args.witness, args.witnesses), args.key)
     except OSError as problem:
         print(f"cannot read {args.bundle}: {problem.strerror}", file=sys.stderr)
         return 2
-    except Invalid as problem:
-        print(f"INVALID: {shown(str(problem))}", file=sys.stderr)
-        return 7
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as problem:
-        print(f"INVALID: malformed bundle ({type(problem).__name__}: {shown(str(problem))})", file=sys.stderr)
+    except (Invalid, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as problem:
+        reason = str(problem) if isinstance(problem, Invalid) else f"malformed bundle ({type(problem).__name__}: {problem})"
+        print(f"INVALID: {shown(reason)}", file=sys.stderr)
         return 7
     print("\n".join(lines))
     return 0

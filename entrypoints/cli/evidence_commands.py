@@ -21,6 +21,7 @@ from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.render import err, out, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
+from infra.evidence.cosignature import parse_witness_key
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from service.evidence.proofs import Prover, verify_document
 from service.evidence.service import checkpoint_now
@@ -178,6 +179,8 @@ def verify(
     ctx: typer.Context,
     no_kafka: Annotated[bool, typer.Option("--no-kafka", help="Do not compare with the ledger topic.")] = False,
     key: KeyOption = None,
+    witness: Annotated[list[str] | None, typer.Option("--witness", help="A trusted witness key (repeatable).")] = None,
+    witnesses: Annotated[int, typer.Option(min=0, help="Require this many witness cosignatures on the newest checkpoint.")] = 0,
     json_flag: JsonFlag = False,
 ) -> None:
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
@@ -189,6 +192,7 @@ def verify(
     cli = state(ctx)
     with evidence_errors():
         verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(cli.settings)
+        witness_keys = [parse_witness_key(w) for w in witness or []]
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -196,6 +200,7 @@ def verify(
         report = verify_ledger(
             ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
             kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
+            witnesses=witness_keys, required_witnesses=witnesses,
         )  # fmt: skip
     if json_flag or cli.json_output:
         print_json(report.to_json())
@@ -210,8 +215,10 @@ def verify(
 def register(app: typer.Typer) -> None:
     from entrypoints.cli.checkpoint_list import checkpoints
     from entrypoints.cli.key_commands import keys_app
+    from entrypoints.cli.witness_commands import witness_app
 
     app.add_typer(keys_app, name="keys")
+    app.add_typer(witness_app, name="witness")
     app.command("checkpoints")(checkpoints)
     app.command("checkpoint")(checkpoint)
     app.command("prove")(prove)

@@ -88,3 +88,8 @@ class CheckpointStore:
     def mark_published(self, size: int) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(self.table).where(self.table.c.size == size).values(published=True))
+
+    def replace_note(self, size: int, note: str) -> None:
+        """A note with more signatures (witness cosignatures): published again."""
+        with self.engine.begin() as connection:
+            connection.execute(update(self.table).where(self.table.c.size == size).values(note=note, published=False))

@@ -142,7 +142,7 @@ TAMPERINGS: dict[str, tuple[Callable[[dict], Any], str]] = {
     "leaf position": (lambda b: b["leaf"]["data"].__setitem__("position", 1), "ledger_position"),
     "inclusion proof": (lambda b: b["inclusion"]["proof"].__setitem__(0, flip(b["inclusion"]["proof"][0])),
                         "inclusion proof does not lead"),
-    "inclusion tree size": (lambda b: b["inclusion"].__setitem__("tree_size", 3), "presented as size"),
+    "inclusion tree size": (lambda b: b["inclusion"].__setitem__("tree_size", 3), "presented as another size"),
     "signed checkpoint": (lambda b: b["inclusion"].__setitem__("checkpoint", b["inclusion"]["checkpoint"].replace(
         "\n", "\n1", 1)), "does not verify"),
     "consistency proof": (lambda b: b["consistency"]["proof"].__setitem__(0, flip(b["consistency"]["proof"][0])),

@@ -177,3 +177,24 @@ def test_keys_rotate_after_checkpoints_and_keys_list(var_dir: Path):
     assert [(k["vkey"], k["valid_from_size"], k["retired_at_size"]) for k in listed] == [(first, 0, 78), (second, 78, None)]
     verified = run(cwd, "verify", "--no-kafka", "--key", first, "--key", second, var_dir=var_dir)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_witness_through_the_console(var_dir: Path, tmp_path: Path):
+    cwd, office = var_dir.parent, tmp_path / "audit-office"
+    vkey = run(cwd, "keys", "init", var_dir=var_dir).stdout.strip()
+    assert run(cwd, "checkpoint", var_dir=var_dir).returncode == 0
+    made = run(office.parent, "witness", "init", "--dir", str(office), "--name", "audit.example.org/w1", "--log-key", vkey)
+    assert made.returncode == 0, made.stderr
+    witness = made.stdout.strip()
+    assert "next request: oar-ledger prove --consistency 0 NEWEST" in run(cwd, "witness", "status", "--dir", str(office)).stdout
+    request = tmp_path / "request.json"
+    assert run(cwd, "prove", "--consistency", "0", "78", "--out", str(request), var_dir=var_dir).returncode == 0
+    cosigned = run(office.parent, "witness", "cosign", "--dir", str(office), str(request), "--out", str(tmp_path / "c.txt"))
+    assert cosigned.returncode == 0 and "\u2014 audit.example.org/w1 " in cosigned.stdout, cosigned.stderr
+    again = run(office.parent, "witness", "cosign", "--dir", str(office), str(request))  # the witness moved on to 78
+    assert again.returncode == 7 and "last cosigned size 78" in again.stderr
+    unwitnessed = run(cwd, "verify", "--no-kafka", "--witness", witness, "--witnesses", "1", var_dir=var_dir)
+    assert unwitnessed.returncode == 7 and "0 of the 1 witness" in unwitnessed.stderr
+    assert run(cwd, "witness", "attach", str(tmp_path / "c.txt"), var_dir=var_dir).returncode == 0
+    witnessed = run(cwd, "verify", "--no-kafka", "--witness", witness, "--witnesses", "1", var_dir=var_dir)
+    assert witnessed.returncode == 0, witnessed.stdout + witnessed.stderr

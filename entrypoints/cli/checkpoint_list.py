@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from entrypoints.cli.context import state
-from entrypoints.cli.render import print_json, table
+from entrypoints.render import print_json, table
 from service.evidence.checkpoint_list import list_checkpoints
 
 

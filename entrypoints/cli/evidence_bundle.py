@@ -8,7 +8,7 @@ from pathlib import Path
 
 from entrypoints.cli.context import CliState
 from entrypoints.cli.errors import CliError
-from entrypoints.cli.render import err
+from entrypoints.render import err
 from infra.evidence.checkpoint import encode_verifier_key
 from infra.evidence.key_set import KeySet
 from infra.evidence.signing import configured_verifier

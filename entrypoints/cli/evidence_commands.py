@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,14 +16,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from entrypoints.cli.context import CliState, state
+from entrypoints.cli.evidence_support import evidence_errors, say
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out, print_json
+from entrypoints.render import err, out, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.cosignature import parse_witness_key
-from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
+from infra.evidence.errors import EvidenceError
 from service.evidence.proofs import Prover, verify_document
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, read_verifier_key
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -32,26 +32,6 @@ KeyOption = Annotated[list[str] | None, typer.Option(
     "--key", help="Trusted verifier key (name+hash+base64) or a file holding it; repeat for rotated keys.")]
 PROGRESS_FROM = 5000
 """Ledgers with at least this many events get a progress bar (on stderr)."""
-
-
-@contextmanager
-def evidence_errors() -> Iterator[None]:
-    """Evidence errors as CLI exit codes: 2 no key, 4 not covered, 7 integrity."""
-    try:
-        yield
-    except MissingSigningKey as problem:
-        raise CliError(str(problem), ExitCode.USAGE) from None
-    except NotCovered as problem:
-        raise CliError(str(problem), ExitCode.NOT_FOUND) from None
-    except KeyFileError as problem:
-        raise CliError(str(problem), ExitCode.USAGE) from None
-    except EvidenceError as problem:  # TamperError, a bad signature or proof
-        raise CliError(f"integrity: {problem}", ExitCode.INTEGRITY) from None
-
-
-def say(text: str, **kwargs: object) -> None:
-    """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
-    out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
 
 
 def audit_trail_source(cli: CliState) -> AuditTrailSource | None:

@@ -9,8 +9,8 @@ import typer
 
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
-from entrypoints.cli.evidence_commands import evidence_errors, say
-from entrypoints.cli.render import err, print_json, table
+from entrypoints.cli.evidence_support import evidence_errors, say
+from entrypoints.render import err, print_json, table
 from infra.evidence.key_set import KeySet
 from infra.evidence.keys import generate_key
 from infra.evidence.signing import key_name, load_signer, signing_key_path
@@ -58,12 +58,13 @@ def keys_public(
 def keys_rotate(ctx: typer.Context) -> None:
     """Sign a last checkpoint with the current key, retire it there and start a new key; the
     key set note is signed by both. Print the new verifier key."""
+    from bootstrap import build_checkpointer
     from infra.kafka.runtime import bootstrap_servers
     from service.evidence.keys import rotate_key
 
     cli = state(ctx)
     with evidence_errors():
-        old, new = rotate_key(cli.ledger, bootstrap_servers(cli.settings))
+        old, new = rotate_key(cli.ledger, build_checkpointer(cli.ledger, bootstrap=bootstrap_servers(cli.settings)))
     err.print(f"retired key {old.ordinal} ({old.vkey.split('+')[1]}) after checkpoint {old.retired_at_size}; "
               f"key {new.ordinal} signs from checkpoint {new.valid_from_size + 1} on", markup=False)  # fmt: skip
     print(new.vkey)

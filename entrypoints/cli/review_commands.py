@@ -14,7 +14,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.projection_commands import Json, _projections
-from entrypoints.cli.render import err, out, print_json, table
+from entrypoints.render import err, out, print_json, table
 from service.compliance import Freshness, compliance_on, compliance_today, end_of, groups_as_of, groups_today
 
 AllowStale = Annotated[bool, typer.Option(

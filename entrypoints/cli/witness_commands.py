@@ -12,8 +12,8 @@ import typer
 
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.evidence_commands import evidence_errors, say
-from entrypoints.cli.render import err
+from entrypoints.cli.evidence_support import evidence_errors, say
+from entrypoints.render import err
 
 witness_app = typer.Typer(help="An independent witness that cosigns checkpoints (C2SP tlog-cosignature).",
                           no_args_is_help=True)

@@ -24,11 +24,11 @@ from infra.evidence.checkpoint_store import CheckpointStore, StoredCheckpoint
 from infra.evidence.errors import TamperError
 from infra.evidence.leaves import Leaf, LeafStore, leaf_of
 from infra.evidence.merkle import MerkleTree
-from infra.evidence.publish import CheckpointPublisher, publisher_for
+from infra.evidence.publish import CheckpointPublisher
 from infra.evidence.records import from_notification
-from infra.evidence.signing import Signer, checkpoint_origin, load_signer
+from infra.evidence.signing import Signer
 from service.evidence.keys import register_signer
-from service.evidence.refusals import RefusalEvidence, refusal_evidence_for
+from service.evidence.refusals import RefusalEvidence
 
 log = logging.getLogger("oar.evidence")
 
@@ -46,21 +46,6 @@ class Checkpointer:
         self.leaves, self.checkpoints = LeafStore(engine), CheckpointStore(engine)
         self.tree = MerkleTree()
         self._last_position = 0
-
-    @classmethod
-    def for_ledger(cls, ledger: Any, *, bootstrap: str | None = None) -> Checkpointer:
-        """A checkpointer configured from ``ledger.settings``; publishes if ``bootstrap`` is given.
-
-        Raises ``MissingSigningKey`` when there is no key file.
-        """
-        settings = ledger.settings
-        origin, signer = checkpoint_origin(settings), load_signer(settings)
-        return cls(
-            ledger.app.recorder, ledger.engine, signer, origin,
-            every_events=settings.checkpoint_every_events, every_seconds=settings.checkpoint_every_seconds,
-            publisher=publisher_for(settings, bootstrap, origin),
-            refusals=refusal_evidence_for(ledger, signer, origin, bootstrap),
-        )  # fmt: skip
 
     # -- the tree ------------------------------------------------------------------------
 

@@ -46,14 +46,12 @@ def key_set_digest(entries: list[KeyEntry]) -> bytes:
     return KeySet.digest_of(then)
 
 
-def rotate_key(ledger: Any, bootstrap: str | None = None) -> tuple[KeyEntry, KeyEntry]:
-    """Sign a last checkpoint with the current key, retire it there, start a new key (the old
-    private key file is replaced, so it can sign nothing more); return (old, new)."""
-    from service.evidence.checkpointer import Checkpointer
-
+def rotate_key(ledger: Any, checkpointer: Any) -> tuple[KeyEntry, KeyEntry]:
+    """Sign a last checkpoint with the current key (``checkpointer``, built with it, closed
+    here), retire it there, start a new key (the old private key file is replaced, so it can
+    sign nothing more); return (old, new)."""
     settings, now = ledger.settings, ledger.app.clock()
-    old_signer = load_signer(settings)
-    checkpointer = Checkpointer.for_ledger(ledger, bootstrap=bootstrap)
+    old_signer = checkpointer.signer
     try:
         checkpointer.checkpoint(now)
         register_signer(ledger.engine, old_signer)
@@ -70,13 +68,14 @@ def rotate_key(ledger: Any, bootstrap: str | None = None) -> tuple[KeyEntry, Key
         note = add_signature(old_signer.sign(statement), new_signer.private_key, new_signer.name)
         notes = CheckpointStore(ledger.engine, key_set_notes)
         notes.add(StoredCheckpoint(statement.size, statement.root_hash, statement.time, note))
-        _publish(notes, checkpointer)
+        publish_notes(notes, checkpointer)
     finally:
         checkpointer.close()
     return keys.entries()[old.ordinal - 1], new
 
 
-def _publish(notes: CheckpointStore, checkpointer: Any) -> None:
+def publish_notes(notes: CheckpointStore, checkpointer: Any) -> None:
+    """Key set notes not yet on the checkpoint topic (with the checkpointer's publisher)."""
     if checkpointer.publisher is None:
         return
     for stored in notes.unpublished():

@@ -22,7 +22,7 @@ from domain.canonical import canonical_bytes
 from infra.evidence.checkpoint import Checkpoint, encode_verifier_key, sign_checkpoint
 from infra.evidence.leaves import LeafStore
 from service.evidence.bundle import build_bundle
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 
 pytestmark = pytest.mark.integration
 

@@ -20,9 +20,9 @@ from bootstrap import Ledger, build_relay
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from domain.canonical import canonical_bytes
 from infra.evidence.checkpoint_store import CheckpointStore
+from bootstrap import checkpoint_now
 from infra.evidence.signing import checkpoint_origin
 from infra.store.refusal_chain import chain_links
-from service.evidence.service import checkpoint_now
 from service.evidence.verifier import verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import encode_stored

@@ -17,7 +17,7 @@ from infra.evidence.checkpoint_store import CheckpointStore, refusal_checkpoints
 from infra.store.refusal_chain import chain_links, refusal_chain
 from infra.store.refusals import refused_commands
 from service.evidence.refusals import refusal_origin
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from service.evidence.verifier import verify_ledger
 from infra.evidence.signing import checkpoint_origin
 

@@ -25,7 +25,7 @@ from infra.evidence.signing import Signer, checkpoint_origin, key_name, signing_
 from service.evidence.bundle import build_bundle
 from service.evidence.keys import rotate_key
 from service.evidence.proofs import Prover, verify_document
-from service.evidence.service import checkpoint_now
+from bootstrap import build_checkpointer, checkpoint_now
 from service.evidence.verifier import verify_ledger
 
 pytestmark = pytest.mark.integration
@@ -41,7 +41,7 @@ def rotated(settings, clock, tmp_path) -> Iterator[tuple]:
     ledger = demo_ledger(settings, clock, "a")
     assert checkpoint_now(ledger).size == 78
     for suffix in ("b", "c"):
-        rotate_key(ledger)
+        rotate_key(ledger, build_checkpointer(ledger))
         add_demo(ledger, clock, suffix)
         checkpoint_now(ledger)
     yield ledger, first_key

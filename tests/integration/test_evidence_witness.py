@@ -25,7 +25,7 @@ from service.evidence.bundle import build_bundle
 from service.evidence.checkpoint_list import list_checkpoints
 from service.evidence.cosigned import attach_cosignature
 from service.evidence.proofs import Prover
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from service.evidence.verifier import verify_ledger
 from service.evidence.witness import WitnessRefused, cosign_request, init_witness, load_state, witness_key
 

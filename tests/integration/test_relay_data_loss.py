@@ -25,7 +25,7 @@ from bootstrap import build_relay
 from infra.evidence.keys import generate_key
 from infra.evidence.signing import key_name, signing_key_path
 from infra.store.refusal_chain import chain_links
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from entrypoints.cli.errors import ExitCode
 from infra.kafka.dev_broker import DevBroker
 from service.relay import BrokerDataLoss

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from entrypoints.cli.context import CliState, state
 from entrypoints.cli.evidence_support import evidence_errors, say
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out, print_json
+from entrypoints.render import err, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.cosignature import parse_witness_key

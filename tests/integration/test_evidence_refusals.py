@@ -113,8 +113,7 @@ def test_a_refusal_logged_later_is_sealed_and_the_next_checkpoint_covers_it(sign
 
     slug = next(ledger.app.group_slugs())
     run = DemoRun(app=ledger.app, clock=clock, suffix="z")
-    assert not run.do(type(ledger.app).approve_group, c.ApproveGroup(
-        actor=Actor(id="a-1", role="member"), group=slug, reason="approving myself"))  # fmt: skip
+    assert not run.do(c.ApproveGroup(actor=Actor(id="a-1", role="member"), group=slug, reason="approving myself"))
     assert len(links(ledger)) == before + 1
     checkpoint_now(ledger)
     assert CheckpointStore(ledger.engine, refusal_checkpoints).latest().size == before + 1

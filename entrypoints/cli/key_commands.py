@@ -9,7 +9,7 @@ import typer
 
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
-from entrypoints.cli.evidence_support import evidence_errors, say
+from entrypoints.cli.evidence_support import evidence_errors
 from entrypoints.render import err, print_json, table
 from infra.evidence.key_set import KeySet
 from infra.evidence.keys import generate_key

@@ -17,6 +17,7 @@ from infra.evidence.checkpoint import VerifierKey
 from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
+from service.evidence.verify_refusal_topic import verify_refusal_topic
 from service.evidence.verify_refusals import verify_refusals
 from service.evidence.cosigned import verify_witnesses
 from service.evidence.verify_checkpoints import verify_checkpoints
@@ -60,6 +61,7 @@ def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: An
         return
     try:
         verify_topic(kafka_client_config(settings, bootstrap), topic, ledger.app.recorder, published, report, advance)
+        verify_refusal_topic(kafka_client_config(settings, bootstrap), settings.refusal_topic, ledger.engine, report)
     except LookupError as problem:
         if published:
             report.sink("kafka")(None, f"{problem}, yet the relay had published up to position {published}")

@@ -151,6 +151,23 @@ def test_refusals_are_published_on_their_topic_as_the_schema_says(published):
     assert all(b["previous_hash"] == a["refusal_hash"] for a, b in zip(bodies, bodies[1:], strict=False))
 
 
+def test_verify_compares_the_refusals_topic_with_the_chain(published):
+    ledger = published.ledger
+    checkpoint_now(ledger, bootstrap=published.bootstrap)
+    report = published.verify()
+    assert report.ok, [f.describe() for f in report.findings]
+    assert next(c for c in report.checks if c.name == "refusals topic").status == "ok"
+    first = read_all(published.bootstrap, ledger.settings.refusal_topic, expected=1)[0]
+    forged = json.loads(first.value) | {"message": "nothing was refused"}
+    producer = KafkaProducer(bootstrap_servers=published.bootstrap)
+    try:
+        producer.send(ledger.settings.refusal_topic, key=first.key, value=json.dumps(forged).encode()).get(timeout=30)
+    finally:
+        producer.close()
+    [finding] = published.verify().findings
+    assert (finding.source, finding.refusal) == ("kafka", forged["sequence"]) and "forged or altered" in finding.what
+
+
 def test_an_unreachable_broker_skips_kafka(published):
     report = verify_ledger(published.ledger, key=published.key, bootstrap="127.0.0.1:9")
     kafka = next(c for c in report.checks if c.name == "kafka")

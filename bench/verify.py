@@ -36,7 +36,7 @@ from bench.rules import MIN_RAW_SECONDS, Pairs
 from bootstrap import Ledger, build_ledger, checkpoint_now
 from infra.evidence.keys import generate_key
 from infra.evidence.records import read_records
-from infra.evidence.signing import configured_verifier, signing_key_path
+from infra.evidence.signing import configured_verifier, key_name, signing_key_path
 from service.evidence.verifier import verify_ledger
 
 NAME = "verify"
@@ -100,7 +100,7 @@ def check_identical(ledger: Ledger, types: dict[str, str]) -> int:
 def run(ctx: Context) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="oar-bench-keys-") as keys:
         settings = ctx.target.settings.model_copy(update={"signing_key_path": Path(keys) / "signing.key"})
-        generate_key(signing_key_path(settings), settings.signing_key_name)
+        generate_key(signing_key_path(settings), key_name(settings))
         clock = bench_clock()
         ledger = build_ledger(settings, clock)
         try:

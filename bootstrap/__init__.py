@@ -64,6 +64,20 @@ def ledger_database_url(settings: Settings) -> str:
     return f"sqlite:///{settings.sqlite_path}"
 
 
+def store_position(settings: Settings) -> int:
+    """The event store's head position without building the ledger (read-model freshness)."""
+    from infra.db import make_engine
+    from infra.store.head import head_position
+
+    if not settings.uses_postgres and not settings.sqlite_path.exists():
+        return 0
+    engine = make_engine(ledger_database_url(settings), settings.database_schema)
+    try:
+        return head_position(engine)
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Ledger:
     """The wired ledger: application, database engine and settings."""

@@ -11,10 +11,11 @@ from typing import Any
 from uuid import UUID
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-# Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more.
-out = Console(width=None if Console().is_terminal else 160)
+# Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables (event ids, messages) need more.
+out = Console(width=None if Console().is_terminal else 240)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 
 
@@ -56,7 +57,16 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     out.print(grid)
 
 
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")
+
+
 def _cell(value: Any) -> str:
+    """A table cell: what a person typed is shown, never interpreted (no rich markup, no
+    terminal control characters)."""
+    return escape(_text(value).translate(_CONTROL))
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):

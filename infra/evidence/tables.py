@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from infra.evidence.checkpoint_store import checkpoints
+from infra.evidence.checkpoint_store import checkpoints, refusal_checkpoints
+from infra.evidence.key_set import key_set_notes, verifier_keys
 from infra.evidence.leaves import merkle_leaves
+from infra.store.refusal_chain import refusal_chain
 
-TABLES = (merkle_leaves, checkpoints)
+TABLES = (merkle_leaves, checkpoints, refusal_chain, refusal_checkpoints, verifier_keys, key_set_notes)

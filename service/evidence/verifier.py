@@ -17,14 +17,19 @@ from infra.evidence.checkpoint import VerifierKey
 from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
-from service.evidence.verify_store import verify_checkpoints, verify_store
+from service.evidence.verify_refusal_topic import verify_refusal_topic
+from service.evidence.verify_refusals import verify_refusals
+from service.evidence.cosigned import verify_witnesses
+from service.evidence.verify_checkpoints import verify_checkpoints
+from service.evidence.verify_store import verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
 
 
 def verify_ledger(
-    ledger: Any, *, key: VerifierKey | None = None, bootstrap: str | None = None, kafka: bool = True,
+    ledger: Any, *, key: VerifierKey | list[VerifierKey] | None = None, bootstrap: str | None = None, kafka: bool = True,
     audit_trail: AuditTrailSource | None = None, progress: Progress = no_progress, batch_size: int = 1000,
+    witnesses: list[Any] | None = None, required_witnesses: int = 0,
 ) -> VerifyReport:  # fmt: skip
     """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures,
     ``bootstrap`` is the broker holding the ledger topic (None: Kafka not checked)."""
@@ -33,6 +38,8 @@ def verify_ledger(
     total = recorder.max_notification_id() or 0
     tree = verify_store(recorder, engine, report, progress("store: chains and Merkle leaves", total), batch_size)
     verify_checkpoints(engine, tree, key, checkpoint_origin(settings), report)
+    verify_refusals(engine, key, checkpoint_origin(settings), report)
+    verify_witnesses(engine, witnesses or [], required_witnesses, report)
     if not kafka:
         report.checks.append(Check("kafka", "skipped", "skipped (--no-kafka)"))
     elif bootstrap is None:
@@ -54,6 +61,7 @@ def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: An
         return
     try:
         verify_topic(kafka_client_config(settings, bootstrap), topic, ledger.app.recorder, published, report, advance)
+        verify_refusal_topic(kafka_client_config(settings, bootstrap), settings.refusal_topic, ledger.engine, report)
     except LookupError as problem:
         if published:
             report.sink("kafka")(None, f"{problem}, yet the relay had published up to position {published}")

@@ -6,13 +6,17 @@ from __future__ import annotations
 from sqlalchemy import Engine, column, func, select, table
 from sqlalchemy.exc import DBAPIError
 
-EVENTS_TABLE = "stored_events"
-"""eventsourcing's table for the application's events (its default name, on both databases)."""
+EVENTS_TABLES = {"sqlite": ("stored_events", "rowid"), "postgresql": ("oarledger_events", "notification_id")}
+"""eventsourcing's table of the application's events and the column numbering its notifications:
+SQLite's recorder uses ``stored_events`` and its ``rowid``; PostgreSQL's names the table after the
+application (``LedgerApplication.name`` = ``OARLedger``). tests/integration/test_store_head.py checks
+both against the recorder."""
 
 
-def head_position(engine: Engine, events_table: str = EVENTS_TABLE) -> int:
+def head_position(engine: Engine) -> int:
     """The highest notification id in the store; 0 for an empty store or one not created yet."""
-    query = select(func.max(column("notification_id"))).select_from(table(events_table))
+    name, position = EVENTS_TABLES[engine.dialect.name]
+    query = select(func.max(column(position))).select_from(table(name))
     try:
         with engine.connect() as connection:
             return connection.execute(query).scalar() or 0

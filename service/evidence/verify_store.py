@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.canonical import GENESIS_HASH
+from infra.evidence.checkpoint_store import CheckpointStore
 from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
 from infra.evidence.merkle import leaf_hash

@@ -86,7 +86,8 @@ class ComplianceAnswer:
     def to_json(self) -> dict[str, Any]:
         return {
             "on": self.on.isoformat(), "as_of": end_of(self.on).isoformat(), "source": self.source,
-            "fresh": self.freshness is None or self.freshness.fresh,
+            "fresh": self.freshness is None or self.freshness.fresh, "clean": self.clean,
+            "warning": None if self.freshness is None else self.freshness.warning(),
             "freshness": None if self.freshness is None else self.freshness.to_json(),
             "flags": [{"group": f.group, "rule": f.rule, "clause": f.clause, "detail": f.detail} for f in self.flags],
         }  # fmt: skip
@@ -132,6 +133,22 @@ def group_row(group: Any) -> dict[str, Any]:
                                                    "visibility", "policy_pack", "last_activity", "version")}
     row = {k: getattr(v, "value", v) for k, v in row.items()}  # enums as their values, as in the read model
     return row | {"managers": sorted(group.managers), "member_count": len(group.members)}
+
+
+def as_of_moment(value: str) -> datetime:
+    """An as-of moment as typed: a date (its end, UTC) or an ISO 8601 moment with an offset.
+    ValueError names the rule broken."""
+    try:
+        return end_of(date.fromisoformat(value))
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is neither a date nor an ISO 8601 moment") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{value[:40]!r} needs an offset, e.g. 2025-06-01T00:00+00:00")
+    return moment
 
 
 def groups_as_of(app: Any, moment: datetime) -> list[dict[str, Any]]:

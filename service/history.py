@@ -108,6 +108,11 @@ def history_row(event: LedgerEvent, group: str = "") -> dict[str, Any]:
     }
 
 
+def find_refusal_rows(log: Any, query: RefusalQuery) -> list[tuple[int, Refusal]]:
+    """(log id, refusal) matching ``query``, oldest first: the id is a page's cursor."""
+    return log.find(query)
+
+
 def find_refusals(log: Any, query: RefusalQuery) -> list[Refusal]:
     """Refused commands matching ``query`` (``log``: the ledger's ``RefusalLog``), oldest first."""
     return [refusal for _, refusal in log.find(query)]

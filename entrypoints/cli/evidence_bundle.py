@@ -9,20 +9,17 @@ from pathlib import Path
 from entrypoints.cli.context import CliState
 from entrypoints.cli.errors import CliError
 from entrypoints.render import err
-from infra.evidence.checkpoint import encode_verifier_key
-from infra.evidence.key_set import KeySet
 from infra.evidence.signing import configured_verifier
-from service.evidence.bundle import build_bundle
+from service.evidence.bundle import bundle_keys, evidence_bundle
 
 
 def write_bundle(cli: CliState, event_id: str, at_size: int | None, path: Path) -> dict:
     """Build the bundle for ``event_id`` and write it to ``path`` (never half-written)."""
-    keys = [entry.vkey for entry in KeySet(cli.ledger.engine).entries()]  # every key, after rotations
-    verifier = None if keys else configured_verifier(cli.settings)
-    if not keys and verifier is None:
+    configured = configured_verifier(cli.settings)
+    keys = bundle_keys(cli.ledger.engine, configured)  # every key, after rotations
+    if not keys:
         raise CliError("no verifier key for the bundle: run `oar-ledger keys init` (or set OAR_VERIFIER_KEY)")
-    keys = keys or [encode_verifier_key(verifier.public_key, verifier.name)]
-    bundle = build_bundle(cli.ledger.app.recorder, cli.ledger.engine, event_id, keys, at_size)
+    bundle = evidence_bundle(cli.ledger, event_id, configured, at_size)
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     partial = path.with_name(path.name + ".partial")
     try:

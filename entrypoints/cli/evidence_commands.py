@@ -166,7 +166,7 @@ def verify(
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
     ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
     naming the first position where they disagree."""
-    from service.evidence.verifier import verify_ledger
+    from service.evidence.verifier import VerifySources, verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 
     cli = state(ctx)
@@ -177,11 +177,11 @@ def verify(
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
-        report = verify_ledger(
-            ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
-            kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
-            witnesses=witness_keys, required_witnesses=witnesses,
+        sources = VerifySources(
+            key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings), kafka=not no_kafka,
+            audit_trail=audit_trail_source(cli), witnesses=tuple(witness_keys), required_witnesses=witnesses,
         )  # fmt: skip
+        report = verify_ledger(ledger, sources, progress=_Bars(progress))
     if json_flag or cli.json_output:
         print_json(report.to_json())
     else:

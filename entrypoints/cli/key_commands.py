@@ -73,9 +73,10 @@ def keys_rotate(ctx: typer.Context) -> None:
 @keys_app.command("list")
 def keys_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """The key set: every verifier key and the checkpoints it may sign."""
-    entries = KeySet(state(ctx).ledger.engine).entries()
+    from service.evidence.keys import key_set_rows
+
+    rows = key_set_rows(state(ctx).ledger.engine)
     if as_json or state(ctx).json_output:
-        print_json([{"ordinal": e.ordinal, "vkey": e.vkey, "valid_from_size": e.valid_from_size,
-                     "retired_at_size": e.retired_at_size, "retired_at": e.retired_at} for e in entries])  # fmt: skip
+        print_json(rows)
         return
-    table("Verifier keys", ["#", "verifier key", "may sign"], [[e.ordinal, e.vkey, e.validity()] for e in entries])
+    table("Verifier keys", ["#", "verifier key", "may sign"], [[r["ordinal"], r["vkey"], r["may_sign"]] for r in rows])

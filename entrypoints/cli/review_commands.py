@@ -15,7 +15,7 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.read_commands import Json, _projections
 from entrypoints.render import err, out, print_json, table
-from service.compliance import Freshness, compliance_on, compliance_today, end_of, groups_as_of, groups_today
+from service.compliance import Freshness, as_of_moment, compliance_on, compliance_today, groups_as_of, groups_today
 
 AllowStale = Annotated[bool, typer.Option(
     "--allow-stale", help="Exit 0 even if the read models lag the store (the answer still says so).")]
@@ -65,16 +65,9 @@ def groups(
 
 def _moment_or_day(value: str) -> datetime:
     try:
-        return end_of(date.fromisoformat(value))
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"invalid --as-of: {value[:40]!r} is neither a date nor an ISO 8601 moment") from None
-    if moment.tzinfo is None:
-        raise CliError(f"invalid --as-of: {value[:40]!r} needs an offset, e.g. 2025-06-01T00:00+00:00")
-    return moment
+        return as_of_moment(value)
+    except ValueError as problem:
+        raise CliError(f"invalid --as-of: {problem}") from None
 
 
 def compliance(

@@ -55,6 +55,8 @@ class RefusalQuery:
     since: datetime | None = None
     until: datetime | None = None
     limit: int = 10_000
+    after: int = 0
+    """Only refusals logged after this log id (a page's cursor)."""
 
 
 class RefusalLog:
@@ -90,6 +92,8 @@ class RefusalLog:
             conditions.append(t.c.at >= where.since)
         if where.until is not None:
             conditions.append(t.c.at <= where.until)
+        if where.after:
+            conditions.append(t.c.id > where.after)
         query = select(t).where(*conditions).order_by(t.c.id).limit(where.limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()

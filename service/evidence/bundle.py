@@ -23,7 +23,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from infra.evidence.checkpoint import VerifierKey, encode_verifier_key
 from infra.evidence.errors import NotCovered, TamperError
+from infra.evidence.key_set import KeySet
 from infra.evidence.records import from_notification
 from infra.kafka.envelope import encode_stored
 from service.evidence.proofs import Prover
@@ -66,3 +68,19 @@ def build_bundle(recorder: Any, engine: Engine, event_id: str, verifier_keys: li
         "consistency": {"tree_size": newest.size, "proof": consistency, "checkpoint": newest.note},
         "verifier_keys": list(verifier_keys),
     }  # fmt: skip
+
+
+def bundle_keys(engine: Engine, configured: VerifierKey | None) -> list[str]:
+    """The verifier keys a bundle carries: every key of the key set (after rotations), else the
+    configured verifier key; empty when there is none."""
+    keys = [entry.vkey for entry in KeySet(engine).entries()]
+    if not keys and configured is not None:
+        keys = [encode_verifier_key(configured.public_key, configured.name)]
+    return keys
+
+
+def evidence_bundle(ledger: Any, event_id: str, configured: VerifierKey | None,
+                    at_size: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """The bundle for ``event_id`` of ``ledger`` (a ``bootstrap.Ledger``), with its keys."""
+    keys = bundle_keys(ledger.engine, configured)
+    return build_bundle(ledger.app.recorder, ledger.engine, event_id, keys, at_size)

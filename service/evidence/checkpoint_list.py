@@ -22,6 +22,6 @@ def list_checkpoints(engine: Engine) -> list[dict[str, Any]]:
         rows.append({
             "size": stored.size, "time": stored.time, "root_hash": stored.root_hash.hex(), "published": stored.published,
             "key": f"{entry.ordinal} ({key_id})" if entry else "?",
-            "cosigners": [f"{name}+{kid}" for name, kid in signatures if kid != key_id],
+            "cosigners": [f"{name}+{kid}" for name, kid in signatures if kid != key_id], "note": stored.note,
         })  # fmt: skip
     return rows

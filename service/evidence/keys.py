@@ -84,3 +84,9 @@ def publish_notes(notes: CheckpointStore, checkpointer: Any) -> None:
         except Exception:  # noqa: BLE001 - retried by `relay --republish`
             return
         notes.mark_published(stored.size)
+
+
+def key_set_rows(engine: Any) -> list[dict[str, Any]]:
+    """The key set as an auditor lists it: every verifier key and the checkpoints it may sign."""
+    return [{"ordinal": e.ordinal, "vkey": e.vkey, "valid_from_size": e.valid_from_size, "may_sign": e.validity(),
+             "retired_at_size": e.retired_at_size, "retired_at": e.retired_at} for e in KeySet(engine).entries()]  # fmt: skip

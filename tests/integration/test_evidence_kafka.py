@@ -23,7 +23,7 @@ from infra.evidence.checkpoint_store import CheckpointStore
 from bootstrap import checkpoint_now
 from infra.evidence.signing import checkpoint_origin
 from infra.store.refusal_chain import chain_links
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import encode_stored
 from service.relay import Relay
@@ -41,7 +41,7 @@ class OnBroker:
     relay: Relay
 
     def verify(self):
-        return verify_ledger(self.ledger, key=self.key, bootstrap=self.bootstrap)
+        return verify_ledger(self.ledger, VerifySources(key=self.key, bootstrap=self.bootstrap))
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_verify_compares_the_refusals_topic_with_the_chain(published):
 
 
 def test_an_unreachable_broker_skips_kafka(published):
-    report = verify_ledger(published.ledger, key=published.key, bootstrap="127.0.0.1:9")
+    report = verify_ledger(published.ledger, VerifySources(key=published.key, bootstrap="127.0.0.1:9"))
     kafka = next(c for c in report.checks if c.name == "kafka")
     assert report.ok and kafka.status == "skipped" and "unreachable" in kafka.summary
 

@@ -18,7 +18,7 @@ from infra.store.refusal_chain import chain_links, refusal_chain
 from infra.store.refusals import refused_commands
 from service.evidence.refusals import refusal_origin
 from bootstrap import checkpoint_now
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 from infra.evidence.signing import checkpoint_origin
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ def signed(settings, clock, tmp_path) -> Iterator[tuple[Ledger, object]]:
 
 
 def refusal_findings(ledger, key) -> list:
-    report = verify_ledger(ledger, key=key, kafka=False)
+    report = verify_ledger(ledger, VerifySources(key=key, kafka=False))
     return [f for f in report.findings if f.source == "refusals"]
 
 

@@ -26,7 +26,7 @@ from service.evidence.bundle import build_bundle
 from service.evidence.keys import rotate_key
 from service.evidence.proofs import Prover, verify_document
 from bootstrap import build_checkpointer, checkpoint_now
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration
 CHECKER = Path(__file__).resolve().parents[2] / "tools" / "check_bundle.py"
@@ -55,11 +55,11 @@ def test_three_keys_each_valid_for_its_checkpoints(rotated):
     assert [c.size for c in CheckpointStore(ledger.engine).all()] == [78, 156, 234]
     keys = [e.verifier for e in entries]
     assert all(k.name == checkpoint_origin(ledger.settings) for k in keys)  # named after the log
-    report = verify_ledger(ledger, kafka=False)
+    report = verify_ledger(ledger, VerifySources(kafka=False))
     assert report.ok, [f.describe() for f in report.findings]
     assert "3 key(s) in the key set" in next(c.summary for c in report.checks if c.name == "checkpoints")
-    assert verify_ledger(ledger, key=keys, kafka=False).ok
-    partial = verify_ledger(ledger, key=keys[:2], kafka=False)
+    assert verify_ledger(ledger, VerifySources(key=keys, kafka=False)).ok
+    partial = verify_ledger(ledger, VerifySources(key=keys[:2], kafka=False))
     assert [(f.checkpoint, "not one of the trusted keys" in f.what) for f in partial.findings
             if f.source == "checkpoint"] == [(234, True)]
     assert {f.source for f in partial.findings} == {"checkpoint", "refusals"}  # the refusal log's newest too
@@ -94,7 +94,7 @@ def test_a_retired_key_cannot_sign_after_its_retirement(rotated, clock):
     forged = Signer(first_key, key_name(ledger.settings)).sign(Checkpoint(origin, latest.size, latest.root_hash, latest.time))
     with ledger.engine.begin() as connection:
         connection.execute(text("UPDATE checkpoints SET note = :n WHERE size = 234"), {"n": forged})
-    [finding] = verify_ledger(ledger, kafka=False).findings
+    [finding] = verify_ledger(ledger, VerifySources(kafka=False)).findings
     assert finding.checkpoint == 234 and "a retired key cannot sign checkpoint 234" in finding.what
     assert "signed by key 1" in finding.what
 
@@ -110,6 +110,6 @@ def test_an_altered_key_set_is_detected(rotated):
     ledger, _ = rotated
     with ledger.engine.begin() as connection:  # stretch key 1 over everything
         connection.execute(update(verifier_keys).where(verifier_keys.c.ordinal == 1).values(retired_at_size=10_000))
-    findings = verify_ledger(ledger, kafka=False).findings
+    findings = verify_ledger(ledger, VerifySources(kafka=False)).findings
     assert any("does not state the key set as recorded" in f.what for f in findings)
     assert parse_verifier_key(KeySet(ledger.engine).entries()[0].vkey)

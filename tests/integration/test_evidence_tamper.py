@@ -16,7 +16,7 @@ from infra.evidence.errors import TamperError
 from service.evidence.findings import VerifyReport
 from infra.evidence.records import StoredRecord, event_id_of, type_name_of
 from bootstrap import build_checkpointer, checkpoint_now
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -33,7 +33,7 @@ def signed(settings, clock, tmp_path) -> Iterator[tuple[Ledger, VerifierKey]]:
 
 
 def verify(ledger: Ledger, key: VerifierKey) -> VerifyReport:
-    return verify_ledger(ledger, key=key, kafka=False)
+    return verify_ledger(ledger, VerifySources(key=key, kafka=False))
 
 
 def test_an_untouched_ledger_verifies(signed):
@@ -101,7 +101,7 @@ def test_a_deleted_event_breaks_the_version_sequence_even_before_any_checkpoint(
         later = next(p for p in positions[6:] if tamper.row(p)[0] == group)
         tamper.delete(position)
 
-        first = verify_ledger(ledger, kafka=False).first()
+        first = verify_ledger(ledger, VerifySources(kafka=False)).first()
         assert (first.position, first.source, first.group_id) == (later, "store", group)
         assert f"follows version {version - 1}: missing" in first.what
     finally:

@@ -26,7 +26,7 @@ from service.evidence.checkpoint_list import list_checkpoints
 from service.evidence.cosigned import attach_cosignature
 from service.evidence.proofs import Prover
 from bootstrap import checkpoint_now
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 from service.evidence.witness import WitnessRefused, cosign_request, init_witness, load_state, witness_key
 
 pytestmark = pytest.mark.integration
@@ -88,7 +88,7 @@ def test_a_witness_cosigns_an_extending_history_and_refuses_a_rewritten_one(sett
         cosigned = witness_round(ledger, directory, 156)
         assert len(signers_of(cosigned)) == 2 and load_state(directory).cosigned == [78, 156]
         assert list_checkpoints(ledger.engine)[-1]["cosigners"] == [f"audit.example.org/w1+{wkey.key_id.hex()}"]
-        report = verify_ledger(ledger, kafka=False, witnesses=[wkey], required_witnesses=1)
+        report = verify_ledger(ledger, VerifySources(kafka=False, witnesses=(wkey,), required_witnesses=1))
         assert report.ok, [f.describe() for f in report.findings]
         valid = check_bundle(ledger, tmp_path, "--witness", wkey.vkey(), "--witnesses", "1")
         assert valid.returncode == 0 and "cosigned by 1 trusted witness" in valid.stdout, valid.stderr
@@ -103,7 +103,7 @@ def test_a_witness_cosigns_an_extending_history_and_refuses_a_rewritten_one(sett
         with pytest.raises(WitnessRefused, match="history was rewritten"):  # ... not with what the witness saw
             cosign_request(directory, request, NOW)
         assert load_state(directory).size == 156
-        [finding] = verify_ledger(fork, kafka=False, witnesses=[wkey], required_witnesses=1).findings
+        [finding] = verify_ledger(fork, VerifySources(kafka=False, witnesses=(wkey,), required_witnesses=1)).findings
         assert finding.checkpoint == 234 and "0 of the 1 witness cosignature(s)" in finding.what
         bundle = check_bundle(fork, tmp_path, "--witness", wkey.vkey(), "--witnesses", "1")
         assert bundle.returncode == 7 and "0 of the 1 witness" in bundle.stderr
@@ -112,7 +112,7 @@ def test_a_witness_cosigns_an_extending_history_and_refuses_a_rewritten_one(sett
         store = CheckpointStore(fork.engine)
         stolen = next(line for line in signers_of(cosigned) if line.startswith("\u2014 audit.example.org/w1 "))
         store.replace_note(156, store.get(156).note + stolen + "\n")
-        findings = verify_ledger(fork, kafka=False, witnesses=[wkey], required_witnesses=0).findings
+        findings = verify_ledger(fork, VerifySources(kafka=False, witnesses=(wkey,), required_witnesses=0)).findings
         assert [(f.checkpoint, "does not verify" in f.what) for f in findings] == [(156, True)]
     finally:
         ledger.close()

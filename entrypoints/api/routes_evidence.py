@@ -88,7 +88,7 @@ def verification(request: Request, principal: Caller,
                  witnesses: Annotated[int, Query(ge=0, le=20, description="Cosignatures required on the newest "
                                                  "checkpoint")] = 0) -> Response:  # fmt: skip
     """The store, Merkle leaves, checkpoints, refusal log and witnesses (Kafka and projections:
-    `oar-ledger verify`); 409 on any mismatch."""
+    `oar-ledger verify`); on any mismatch a 409 problem document naming the first, with the report."""
     _oversee(principal)
     ledger = context(request).ledger
     try:
@@ -98,4 +98,8 @@ def verification(request: Request, principal: Caller,
     sources = VerifySources(key=configured_verifier(ledger.settings), kafka=False, witnesses=witness_keys,
                             required_witnesses=witnesses)  # fmt: skip
     report = verify_ledger(ledger, sources)
-    return json_response(report.to_json(), 200 if report.ok else 409)
+    if not report.ok:  # a problem document (RFC 9457) carrying the whole report
+        first = report.first()
+        raise ApiProblem(409, "integrity", "Verification found a mismatch",
+                         f"first mismatch: {first.describe() if first else 'unknown'}", **report.to_json())  # fmt: skip
+    return json_response(report.to_json())

@@ -125,10 +125,13 @@ def test_verification_catches_an_edited_refusal_and_refusals_filter(api: ApiServ
         connection.execute(update(refused_commands).where(refused_commands.c.actor_id == "x-9")
                            .values(message="nothing was refused"))  # fmt: skip
     tampered = auditor.get("/verification")
-    assert tampered.status_code == 409
+    assert tampered.status_code == 409 and tampered.headers["content-type"].startswith("application/problem+json")
+    assert "refusal" in tampered.json()["detail"]
     found = [f for f in tampered.json()["findings"] if f["source"] == "refusals"]
     assert found and "edited after it was logged" in found[0]["what"] and found[0]["refusal"]
     assert auditor.get("/verification", witness="not-a-key", witnesses=1).status_code == 400
+    unwitnessed = auditor.get("/verification", witnesses=1)  # no witness has cosigned anything
+    assert unwitnessed.status_code == 409 and any("witness cosignature" in f["what"] for f in unwitnessed.json()["findings"])
 
 
 def test_groups_and_compliance_as_of_a_date_with_freshness(api: ApiServer, people) -> None:

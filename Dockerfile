@@ -24,7 +24,7 @@ LABEL org.opencontainers.image.title="oar-ledger" \
 RUN groupadd --gid 10001 ledger \
     && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /var/lib/oar --shell /usr/sbin/nologin ledger \
     && install -d -o 10001 -g 10001 -m 0700 /keys \
-    && install -d -o 10001 -g 10001 -m 0750 /var/lib/oar /out /witness \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/oar /out /witness /exchange \
     && install -d -o 10001 -g 10001 -m 0700 /var/lib/oar/keys \
     && install -d -o 10001 -g 10001 -m 0755 /pub
 COPY --from=build /opt/venv /opt/venv

@@ -4,7 +4,7 @@ Goal: verifying the ledger runs at least 0.5 of the rate of reading the same eve
 recomputing their hashes with the fastest well-kept libraries, in the same run.
 
 Ledger: ``EVENTS`` re-sealed clones of the demo year (``bench.filling``), covered by the
-Merkle leaves and a signed checkpoint. Measured: ``verify_ledger(..., kafka=False)``:
+Merkle leaves and a signed checkpoint. Measured: ``verify_ledger(..., VerifySources(kafka=False))``:
 read every stored event, recompute its hash from the raw JSON, check its chain link and
 version, recompute its Merkle leaf and compare it with ``merkle_leaves``, rebuild the
 tree and check the checkpoint's signature and root.
@@ -36,8 +36,8 @@ from bench.rules import MIN_RAW_SECONDS, Pairs
 from bootstrap import Ledger, build_ledger, checkpoint_now
 from infra.evidence.keys import generate_key
 from infra.evidence.records import read_records
-from infra.evidence.signing import configured_verifier, signing_key_path
-from service.evidence.verifier import verify_ledger
+from infra.evidence.signing import configured_verifier, key_name, signing_key_path
+from service.evidence.verifier import VerifySources, verify_ledger
 
 NAME = "verify"
 GOAL = 0.5
@@ -49,7 +49,7 @@ SORTED = orjson.OPT_SORT_KEYS
 def run_verify(ledger: Ledger, key: Any, passes: int) -> tuple[int, float]:
     with stopwatch() as elapsed:
         for _ in range(passes):
-            report = verify_ledger(ledger, key=key, kafka=False, batch_size=BATCH)
+            report = verify_ledger(ledger, VerifySources(key=key, kafka=False), batch_size=BATCH)
             if not report.ok:
                 raise AssertionError(f"verify found {report.total} problem(s): {report.first().describe()}")
     return ledger.app.recorder.max_notification_id() * passes, elapsed()
@@ -101,7 +101,7 @@ def check_identical(ledger: Ledger, types: dict[str, str]) -> int:
 def run(ctx: Context) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="oar-bench-keys-") as keys:
         settings = ctx.target.settings.model_copy(update={"signing_key_path": Path(keys) / "signing.key"})
-        generate_key(signing_key_path(settings), settings.signing_key_name)
+        generate_key(signing_key_path(settings), key_name(settings))
         clock = bench_clock()
         ledger = build_ledger(settings, clock)
         try:

@@ -19,7 +19,7 @@ from bench.filling import Filler, bench_clock
 from bench.harness import Context, Result, stopwatch
 from bootstrap import build_ledger, checkpoint_now
 from infra.evidence.keys import generate_key
-from infra.evidence.signing import signing_key_path
+from infra.evidence.signing import key_name, signing_key_path
 
 NAME = "verify-large"
 ENV_EVENTS = "OAR_BENCH_VERIFY_EVENTS"
@@ -33,7 +33,7 @@ def run(ctx: Context) -> list[Result]:
         return []
     settings = ctx.target.settings.model_copy(update={"signing_key_path": ctx.target.settings.var_dir / "k.pem"})
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    generate_key(signing_key_path(settings), settings.signing_key_name)
+    generate_key(signing_key_path(settings), key_name(settings))
     clock = bench_clock()
     ledger = build_ledger(settings, clock)
     try:

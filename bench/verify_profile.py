@@ -9,13 +9,13 @@ from typing import Any
 
 from bench.harness import Context
 from bootstrap import Ledger
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 
 def profile_verify(ctx: Context, ledger: Ledger, key: Any, total: int, top: int = 18) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
-    verify_ledger(ledger, key=key, kafka=False)
+    verify_ledger(ledger, VerifySources(key=key, kafka=False))
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(top)

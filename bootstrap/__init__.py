@@ -79,6 +79,20 @@ def build_ledger_engine(settings: Settings) -> Engine:
     return make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
 
 
+def store_position(settings: Settings) -> int:
+    """The event store's head position without building the ledger (read-model freshness)."""
+    from infra.db import make_engine
+    from infra.store.head import head_position
+
+    if not settings.uses_postgres and not settings.sqlite_path.exists():
+        return 0
+    engine = make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
+    try:
+        return head_position(engine)
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Ledger:
     """The wired ledger: application, database engine and settings."""

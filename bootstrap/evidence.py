@@ -14,13 +14,15 @@ def build_checkpointer(ledger: Ledger, *, bootstrap: str | None = None):
     from infra.evidence.publish import publisher_for
     from infra.evidence.signing import checkpoint_origin, load_signer
     from service.evidence.checkpointer import Checkpointer
+    from service.evidence.refusals import refusal_evidence_for
 
     settings = ledger.settings
-    origin = checkpoint_origin(settings)
+    origin, signer = checkpoint_origin(settings), load_signer(settings)
     return Checkpointer(
-        ledger.app.recorder, ledger.engine, load_signer(settings), origin,
+        ledger.app.recorder, ledger.engine, signer, origin,
         every_events=settings.checkpoint_every_events, every_seconds=settings.checkpoint_every_seconds,
         publisher=publisher_for(settings, bootstrap, origin),
+        refusals=refusal_evidence_for(ledger, signer, origin, bootstrap),  # the refusal log, alongside
     )  # fmt: skip
 
 

@@ -12,20 +12,21 @@ from typing import Any
 from uuid import UUID
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
-
-def _width(stderr: bool = False) -> int | None:
+def _width(stderr: bool = False, off_terminal: int = 160) -> int | None:
     """``COLUMNS`` when set; else the terminal's width; off a terminal (pipes, CI logs,
-    where rich would assume 80 columns) 160, as audit tables need it."""
+    where rich would assume 80 columns) ``off_terminal``, as audit tables (event ids,
+    messages) need it."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) >= 20:
         return int(columns)
-    return None if Console(stderr=stderr).is_terminal else 160
+    return None if Console(stderr=stderr).is_terminal else off_terminal
 
 
-out = Console(width=_width())
+out = Console(width=_width(off_terminal=240))
 err = Console(stderr=True, width=_width(stderr=True))
 LONGEST_UNBROKEN_WORD = 40
 
@@ -75,7 +76,16 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     out.print(grid)
 
 
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")
+
+
 def _cell(value: Any) -> str:
+    """A table cell: what a person typed is shown, never interpreted (no rich markup, no
+    terminal control characters)."""
+    return escape(_text(value).translate(_CONTROL))
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     kafka_client_id: str = "oar-ledger"
     ledger_topic: str = "oar.ledger.v1"
     checkpoint_topic: str = "oar.checkpoints.v1"
+    refusal_topic: str = Field("oar.refusals.v1", description="Refused commands, hash-chained (one partition)")
     topic_partitions: int = Field(6, ge=1)
     topic_replication_factor: int = Field(1, ge=1)
     kafka_security_protocol: str | None = None
@@ -68,7 +69,9 @@ class Settings(BaseSettings):
     signing_key_path: Path | None = Field(
         None, description="Ed25519 checkpoint-signing key (PEM); unset = <var_dir>/keys/ledger-signing.key"
     )
-    signing_key_name: str = Field("oar-ledger", description="Signed-note key name (no spaces or '+')")
+    signing_key_name: str | None = Field(
+        None, description="Signed-note key name (no spaces or '+'); unset = the checkpoint origin (C2SP)"
+    )
     verifier_key: str | None = Field(
         None, description="Public verifier key (vkey string or file) for `verify`; unset = from the signing key"
     )

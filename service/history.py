@@ -9,6 +9,7 @@ from domain.aggregates.group import Group
 from domain.compliance import Flag, evaluate
 from domain.events.base import LedgerEvent, payload_of
 from domain.policy.registry import policy_pack
+from infra.store.refusals import Refusal, RefusalQuery
 
 
 def group_state(group: Group, on: datetime) -> dict[str, Any]:
@@ -61,9 +62,36 @@ def _gathering(gathering: Any) -> dict[str, Any]:
     }
 
 
-def history_row(event: LedgerEvent) -> dict[str, Any]:
-    """One line of a group's history: time, actor, role, action, reason, clause."""
+def signed_in_with(event: LedgerEvent) -> str:
+    """How the actor's identity was established: the method, and the token's issuer when there
+    was one (``local-token (oar-ledger-local)``, ``oidc (https://…)``, ``local-cli``). v1 events
+    read as ``local-cli`` (see ``LedgerEvent.upcast_v1_v2``)."""
+    method, issuer = event.actor_auth_method, event.actor_auth_issuer
+    return f"{method} ({issuer})" if issuer else str(method)
+
+
+def subject_of(event: LedgerEvent, group: str = "") -> str:
+    """Whom or what the decision was about: the member, manager, speaker, sponsorship or event."""
+    fields = payload_of(event)
+    gathering = f" of event {fields['gathering']}" if "gathering" in fields else ""
+    for name, label in (("member_id", "member"), ("manager_id", "manager"), ("speaker_id", "speaker")):
+        if name in fields:
+            return f"{label} {fields[name]}{gathering}"
+    if "sponsorship" in fields:
+        sponsor = f" ({fields['sponsor']})" if "sponsor" in fields else ""
+        return f"sponsorship {fields['sponsorship']}{sponsor}{gathering}"
+    if gathering:
+        return gathering.removeprefix(" of ")
+    return f"group {fields.get('slug', group)}".strip()
+
+
+def history_row(event: LedgerEvent, group: str = "") -> dict[str, Any]:
+    """One line of a group's history: event id, time, subject, actor, role, how the actor
+    signed in, action, reason, clause."""
     return {
+        "event_id": str(event.event_id),
+        "subject": subject_of(event, group),
+        "signed_in_with": signed_in_with(event),
         "version": event.originator_version,
         "time": event.timestamp,
         "actor": event.actor_id,
@@ -78,3 +106,13 @@ def history_row(event: LedgerEvent) -> dict[str, Any]:
         "event_hash": event.event_hash,
         "previous_hash": event.previous_hash,
     }
+
+
+def find_refusal_rows(log: Any, query: RefusalQuery) -> list[tuple[int, Refusal]]:
+    """(log id, refusal) matching ``query``, oldest first: the id is a page's cursor."""
+    return log.find(query)
+
+
+def find_refusals(log: Any, query: RefusalQuery) -> list[Refusal]:
+    """Refused commands matching ``query`` (``log``: the ledger's ``RefusalLog``), oldest first."""
+    return [refusal for _, refusal in log.find(query)]

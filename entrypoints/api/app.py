@@ -18,6 +18,7 @@ from entrypoints.api.routes_evidence import evidence_router
 from entrypoints.api.routes_groups import groups_router
 from entrypoints.api.routes_oversight import oversight_router
 from entrypoints.api.routes_policy import policy_router
+from entrypoints.api.routes_review import review_router
 from entrypoints.api.routes_system import system_router
 from infra.settings import Settings
 
@@ -58,8 +59,8 @@ def assemble(lifespan=None) -> FastAPI:
     app = FastAPI(title="OAR audit ledger", version="1", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     problems.install(app)
-    for router in (system_router(), commands_router(), groups_router(), oversight_router(), evidence_router(),
-                   policy_router()):
+    for router in (system_router(), commands_router(), groups_router(), review_router(), oversight_router(),
+                   evidence_router(), policy_router()):
         app.include_router(router)
     return app
 

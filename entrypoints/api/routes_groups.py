@@ -55,15 +55,16 @@ def show_gathering(request: Request, principal: Caller, group: Slug, gathering: 
 def history(request: Request, principal: Caller, group: Slug, cursor: Cursor = None, limit: Limit = 100,
             since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
             until: Annotated[AwareDatetime | None, Query(alias="to")] = None) -> Response:  # fmt: skip
-    """Every event of the group (optionally from/to moments): time, actor, role, action,
-    reason, clause; the cursor is the last version seen."""
+    """Every event of the group (optionally from/to moments): event id, time, subject (whom
+    the decision was about), actor, role, how the actor signed in, action, reason, clause;
+    the cursor is the last version seen."""
     app = context(request).ledger.app
     current = app.group(group)
     if not sees_history(principal, current.visibility, current.managers):
         raise AccessDenied("private-history-for-oar-auditors-managers",
                            "a private group's history names its members: only the OAR, auditors and its managers")  # fmt: skip
     after = decode(cursor)
-    rows = [history_row(e) for e in app.group_events(group) if e.originator_version > after
+    rows = [history_row(e, group) for e in app.group_events(group) if e.originator_version > after
             and (since is None or e.timestamp >= since) and (until is None or e.timestamp <= until)]  # fmt: skip
     more = len(rows) > limit
     rows = rows[:limit]

@@ -1,14 +1,15 @@
-"""The read models and the refusal log: groups, pending requests, sponsorships,
-compliance on a date, the audit trail and its exports. Paginated by cursor."""
+"""The read models and the refusal log: pending requests, sponsorships, refused commands
+(filtered as the CLI's `refusals`), the audit trail and its exports. Paginated by cursor.
+Groups and compliance (as of a date, with freshness) are in ``routes_review``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from domain.errors import NotFound
@@ -17,11 +18,12 @@ from entrypoints.api.context import context
 from entrypoints.api.pagination import Cursor, Limit, decode, page, slice_page
 from entrypoints.api.responses import json_response
 from entrypoints.exports import MEDIA_TYPES, ExportFormat, export_chunks
-from projections.compliance import compliance_view, end_of, flag_rows
-from projections.queries import audit_after, audit_rows, group_id_of, group_rows
+from projections.queries import audit_after, audit_rows, group_id_of
 from projections.queries import pending_requests, sponsorship_register
 from projections.tables import groups, managers
+from infra.store.refusals import RefusalQuery
 from service.access import require_oversight, visible_requests
+from service.history import find_refusal_rows
 
 GroupFilter = Annotated[str | None, Query(max_length=64, description="Only this group (slug)")]
 
@@ -29,22 +31,14 @@ GroupFilter = Annotated[str | None, Query(max_length=64, description="Only this 
 def oversight_router() -> APIRouter:
     router = APIRouter(tags=["read models and oversight"])
     for path, endpoint, summary in (
-        ("/groups", list_groups, "Every group, from the read models"),
         ("/pending-requests", pending, "Membership requests awaiting a manager (yours, or your groups')"),
         ("/sponsorships", sponsorships, "The sponsorship register with its §26 screening (OAR, auditors)"),
-        ("/compliance", compliance, "Compliance flags of every group on a date (OAR, auditors)"),
         ("/refusals", refusals, "Refused commands and denied attempts (OAR, auditors)"),
         ("/audit", audit, "The audit trail in ledger order (OAR, auditors)"),
         ("/audit/export", export, "The audit trail as csv, json or jsonl (OAR, auditors)"),
     ):  # fmt: skip
         router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
     return router
-
-
-def list_groups(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
-    with context(request).projections.connect() as connection:
-        rows = group_rows(connection)
-    return json_response(slice_page(request, rows, cursor, limit))
 
 
 def pending(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
@@ -63,20 +57,18 @@ def sponsorships(request: Request, principal: Caller, cursor: Cursor = None, lim
     return json_response(slice_page(request, rows, cursor, limit))
 
 
-def compliance(request: Request, principal: Caller, on: date | None = None,
-               request_days: Annotated[int | None, Query(ge=0, le=3650)] = None) -> Response:  # fmt: skip
-    require_oversight(principal, "compliance")
-    api = context(request)
-    day = on or api.ledger.app.clock().date()
-    limit = request_days if request_days is not None else api.settings.pending_request_days
-    with api.projections.connect() as connection:
-        rows = flag_rows(compliance_view(connection, end_of(day), limit))
-    return json_response({"on": day, "flags": rows})
+Exactly = Annotated[str | None, Query(max_length=200, description="Only refusals with exactly this value")]
 
 
-def refusals(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+def refusals(request: Request, principal: Caller, group: Exactly = None, actor: Exactly = None, rule: Exactly = None,
+             clause: Exactly = None, since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+             until: Annotated[AwareDatetime | None, Query(alias="to")] = None, cursor: Cursor = None,
+             limit: Limit = 100) -> Response:  # fmt: skip
+    """Refused commands, oldest first: time, actor, role, command, group, rule, clause and the
+    message; filtered by group, actor, rule, clause and time (`from`/`to`)."""
     require_oversight(principal, "the refusal log")
-    rows = context(request).ledger.refusals.since(decode(cursor), limit + 1)
+    query = RefusalQuery(group, actor, rule, clause, since, until, limit + 1, after=decode(cursor))
+    rows = find_refusal_rows(context(request).ledger.refusals, query)
     items = [refusal for _, refusal in rows[:limit]]
     return json_response(page(request, items, limit, rows[limit - 1][0] if len(rows) > limit else None))
 

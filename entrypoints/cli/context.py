@@ -37,6 +37,14 @@ class CliState:
 
         return build_clock(self.settings)()
 
+    def store_position(self) -> int:
+        """The event store's head position, without building the ledger for it."""
+        if self._ledger is not None:
+            return self._ledger.app.recorder.max_notification_id() or 0
+        from bootstrap import store_position
+
+        return store_position(self.settings)
+
     def close(self) -> None:
         if self._ledger is not None:
             self._ledger.close()
@@ -103,12 +111,14 @@ def publish_embedded(cli: CliState) -> None:
         err.print("stored; not on Kafka yet (no broker running: `oar-ledger broker`, then `oar-ledger relay`)")
         return
     from bootstrap import build_relay, build_relay_lock
+    from service.evidence.service import republish_evidence
     from service.publishing import publish_pending
     from infra.kafka.relay_lock import RelayBusy
 
     try:
         relay = build_relay(cli.ledger, bootstrap)
-        sent, _ = publish_pending(relay, build_relay_lock(cli.ledger), ephemeral_broker=True)
+        sent, _ = publish_pending(relay, build_relay_lock(cli.ledger), ephemeral_broker=True,
+                                 on_republish=lambda: republish_evidence(cli.ledger.engine))
         err.print(f"published {sent} event(s) to {cli.settings.ledger_topic}")
     except RelayBusy:
         err.print("stored; the running relay will publish it")

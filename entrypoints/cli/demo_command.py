@@ -16,6 +16,7 @@ from entrypoints.demo.evidence import checkpoint_and_verify
 from entrypoints.demo.projection import demo_flags, print_audit_sample, project_demo
 from entrypoints.demo.summary import print_summary
 from entrypoints.demo.year import run_year
+from service.evidence.service import republish_evidence
 from service.publishing import publish_pending
 from infra.kafka.runtime import broker_on_demand
 
@@ -53,6 +54,7 @@ def demo(ctx: typer.Context) -> None:
 
 
 def _publish(ledger, bootstrap: str, ephemeral: bool) -> None:
-    sent, position = publish_pending(build_relay(ledger, bootstrap), build_relay_lock(ledger), ephemeral_broker=ephemeral)
+    sent, position = publish_pending(build_relay(ledger, bootstrap), build_relay_lock(ledger), ephemeral_broker=ephemeral,
+                                    on_republish=lambda: republish_evidence(ledger.engine))
     out.print(f"Published {sent} event(s) to Kafka topic {ledger.settings.ledger_topic} at {bootstrap} "
               f"(ledger position {position}).")  # fmt: skip

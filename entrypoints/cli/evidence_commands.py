@@ -1,5 +1,4 @@
-"""Tamper-evidence commands: signing keys, checkpoints and proofs (``verify`` is in
-``verify_command.py``).
+"""Tamper-evidence commands: signing keys, checkpoints, proofs, and ``verify``.
 
 ``verify-proof`` works offline: it reads no settings file, database or var dir, only the
 proof document and the public verifier key.
@@ -9,84 +8,25 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from entrypoints.cli.context import state
+from entrypoints.cli.evidence_support import evidence_errors, say
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out, print_json
+from entrypoints.render import err, print_json
 from infra.evidence.checkpoint_store import CheckpointStore
-from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
-from infra.evidence.keys import generate_key
+from infra.evidence.cosignature import parse_witness_key
+from infra.evidence.errors import EvidenceError
 from service.evidence.proofs import Prover, verify_document
 from bootstrap import checkpoint_now
-from infra.evidence.signing import configured_verifier, load_signer, read_verifier_key, signing_key_path
+from infra.evidence.signing import configured_verifier, read_verifier_key
 
-keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-KeyOption = Annotated[
-    str | None, typer.Option("--key", help="Verifier key (name+hash+base64) or a file holding it.")
-]
-@contextmanager
-def evidence_errors() -> Iterator[None]:
-    """Evidence errors as CLI exit codes: 2 no key, 4 not covered, 7 integrity."""
-    try:
-        yield
-    except MissingSigningKey as problem:
-        raise CliError(str(problem), ExitCode.USAGE) from None
-    except NotCovered as problem:
-        raise CliError(str(problem), ExitCode.NOT_FOUND) from None
-    except KeyFileError as problem:
-        raise CliError(str(problem), ExitCode.USAGE) from None
-    except EvidenceError as problem:  # TamperError, a bad signature or proof
-        raise CliError(f"integrity: {problem}", ExitCode.INTEGRITY) from None
-
-
-def say(text: str, **kwargs: object) -> None:
-    """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
-    out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
-
-
-@keys_app.command("init")
-def keys_init(
-    ctx: typer.Context,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing key (old checkpoints need the old one).")] = False,
-) -> None:
-    """Create the checkpoint-signing key; print its public verifier key."""
-    settings = state(ctx).settings
-    path = signing_key_path(settings)
-    if path.exists() and not force:
-        raise CliError(f"a signing key already exists at {path}; --force replaces it (checkpoints signed "
-                       "with the old key then verify only with the old verifier key)")  # fmt: skip
-    with evidence_errors():
-        vkey = generate_key(path, settings.signing_key_name, overwrite=force)
-    err.print(f"signing key written to {path} (mode 0600); publish the verifier key below", markup=False)
-    print(vkey)
-
-
-@keys_app.command("public")
-def keys_public(
-    ctx: typer.Context,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Also write the verifier key to this file.")] = None,
-    json_flag: JsonFlag = False,
-) -> None:
-    """Print the public verifier key of the signing key (what auditors verify with)."""
-    settings = state(ctx).settings
-    with evidence_errors():
-        vkey = load_signer(settings).verifier_key()
-    if out_file is not None:
-        out_file.write_text(vkey + "\n", encoding="utf-8")
-        err.print(f"verifier key written to {out_file}", markup=False)
-    if json_flag or state(ctx).json_output:
-        print_json({"verifier_key": vkey, "name": settings.signing_key_name, "algorithm": "Ed25519"})
-    else:
-        print(vkey)
-
-
+KeyOption = Annotated[list[str] | None, typer.Option(
+    "--key", help="Trusted verifier key (name+hash+base64) or a file holding it; repeat for rotated keys.")]
 def checkpoint(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Sign now, even if the schedule does not call for it.")] = False,
@@ -125,6 +65,8 @@ def prove(
     ] = None,
     json_flag: JsonFlag = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the proof document to this file.")] = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Write EVENT_ID's self-contained evidence bundle "
+                                                "(check it with tools/check_bundle.py).")] = None,
 ) -> None:
     """An inclusion proof for an event, or a consistency proof between two checkpoints.
 
@@ -132,8 +74,14 @@ def prove(
     `oar-ledger verify-proof` checks it with the public key alone.
     """
     cli = state(ctx)
-    if (event_id is None) == (consistency is None):
-        raise CliError("give either EVENT_ID or --consistency OLD NEW")
+    if (event_id is None) == (consistency is None) or (bundle is not None and event_id is None):
+        raise CliError("give either EVENT_ID [--bundle FILE] or --consistency OLD NEW")
+    if bundle is not None:
+        from entrypoints.cli.evidence_bundle import write_bundle
+
+        with evidence_errors():
+            write_bundle(cli, event_id, at, bundle)
+        return
     with evidence_errors():
         prover = Prover(cli.ledger.engine)
         document = prover.inclusion(event_id, at) if event_id else prover.consistency(*consistency)
@@ -158,18 +106,22 @@ def verify_proof(
 ) -> None:
     """Check a proof offline, with only the public key: exit 0 valid, 7 invalid."""
     try:
-        text = sys.stdin.read() if proof_file == "-" else Path(proof_file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if proof_file == "-" else Path(proof_file).read_bytes()
     except OSError as problem:
-        raise CliError(f"cannot read {proof_file}: {problem}") from None
+        raise CliError(f"cannot read {proof_file}: {problem.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise CliError(f"invalid: the proof file is not UTF-8 text (byte {problem.start})", ExitCode.INTEGRITY) from None
     with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(state(ctx).settings)
+        verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(state(ctx).settings)
     if verifier is None:
         raise CliError("no verifier key: pass --key (the string or a file), see `oar-ledger keys public`")
     try:
         document = json.loads(text)
         message = verify_document(document, verifier, origin)
-    except ValueError as problem:  # JSONDecodeError included
-        raise CliError(f"invalid: not a JSON proof document ({problem})", ExitCode.INTEGRITY) from None
+    except (ValueError, RecursionError) as problem:  # JSONDecodeError included
+        raise CliError(f"invalid: not a JSON proof document ({str(problem)[:200]})", ExitCode.INTEGRITY) from None
     except EvidenceError as problem:
         raise CliError(f"invalid: {problem}", ExitCode.INTEGRITY) from None
     say(message)

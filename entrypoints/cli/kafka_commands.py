@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bootstrap import build_checkpoint_hook, build_relay, build_relay_lock
+from bootstrap import build_checkpoint_hook, build_checkpointer, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.render import err, out
@@ -18,6 +18,7 @@ from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
+from service.evidence.service import publish_evidence, republish_evidence
 
 kafka_app = typer.Typer(help="Create and check the ledger's Kafka topics.", no_args_is_help=True)
 log = logging.getLogger("oar.relay")
@@ -91,10 +92,13 @@ def relay(
         if republish:
             ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
             relay_.republish()
-            out.print(f"republishing every event from the store to {settings.ledger_topic}")
+            republish_evidence(ledger.engine)
+            out.print(f"republishing every event, checkpoint and refusal from the store to {settings.ledger_topic}, "
+                      f"{settings.checkpoint_topic} and {settings.refusal_topic}")  # fmt: skip
         relay_.check()
         if once:
             _drain_with_progress(relay_, settings.ledger_topic)
+            _publish_evidence(ledger, bootstrap, settings.checkpoint_topic)
             return
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -111,6 +115,17 @@ def relay(
             after_drain = chain(build_checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
             relay_.follow(stop, after_drain=after_drain)
         out.print(f"relay stopped at ledger position {relay_.state.load().position}")
+
+
+def _publish_evidence(ledger, bootstrap: str, topic: str) -> None:
+    """Checkpoints and refusals not yet on the broker (none to send without a signing key)."""
+    from infra.evidence.errors import MissingSigningKey
+
+    try:
+        sent = publish_evidence(build_checkpointer(ledger, bootstrap=bootstrap))
+    except MissingSigningKey:
+        return
+    out.print(f"published {sent} checkpoint(s) to {topic}")
 
 
 def _drain_with_progress(relay_, topic: str) -> None:

@@ -24,11 +24,11 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("sponsorship", "gathering_commands:sponsorship_app", "Request and decide sponsorships (§25, §26)."),
         # the event store
         ("show", "query_commands:show", "Current state of a group (or its state --as-of a past moment), rebuilt from its events in the ledger, with the compliance flags of that moment."),
-        ("history", "query_commands:history", "Every event of a group in order: time, actor, role, action, reason, clause (optionally only those --from/--to the given moments)."),
-        ("refusals", "query_commands:refusals", "Refused commands, kept for audit (no ledger event was written for them)."),
+        ("history", "query_commands:history", "Every event of a group in order: event id, time, subject (whom the decision was about), actor, role, how the actor signed in, action, reason, clause (optionally only those --from/--to the given moments)."),
+        ("refusals", "query_commands:refusals", "Refused commands, kept for audit (no ledger event was written for them): time, actor, role, command, group, rule, clause and the message; filter by group, actor, rule, clause and time (--from/--to)."),
         # the read models
-        ("groups", "read_commands:groups", "Every group, from the read models (run `project` to bring them up to date)."),
-        ("compliance", "read_commands:compliance", "Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."),
+        ("groups", "review_commands:groups", "Every group: today from the read models (with their freshness), or --as-of a past moment, rebuilt from the event store."),
+        ("compliance", "review_commands:compliance", "Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."),
         ("pending", "read_commands:pending", "Membership requests waiting for a manager's decision, with their age."),
         ("sponsorships", "read_commands:sponsorships", "The sponsorship register with its §26 screening outcome and clause."),
         ("audit", "audit_commands:audit", "The audit trail from the projections: every event with position, time, actor, role, action, reason and clause. `audit export --format csv|json|jsonl` exports it."),
@@ -40,7 +40,9 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("replay", "projection_commands:replay", "Rebuild every projection from offset 0 of the topic into a fresh database."),
         ("projections", "projection_commands:projections_app", "Compare projection databases."),
         # evidence
-        ("keys", "evidence_commands:keys_app", "The Ed25519 key that signs checkpoints."),
+        ("keys", "key_commands:keys_app", "The Ed25519 key that signs checkpoints, its rotation, and the key set."),
+        ("witness", "witness_commands:witness_app", "An independent witness that cosigns checkpoints (C2SP tlog-cosignature)."),
+        ("checkpoints", "checkpoint_list:checkpoints", "The signed checkpoints: tree size, time, root, which key signed it, cosigners, published."),
         ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
         ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),

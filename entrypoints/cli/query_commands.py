@@ -11,7 +11,7 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
 from entrypoints.cli.options import GroupSlug
 from entrypoints.render import out, print_json, table
-from service.history import group_state, history_row
+from service.history import RefusalQuery, find_refusals, group_state, history_row
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -62,11 +62,12 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
 def history(
     ctx: typer.Context, group: GroupSlug, since: From = None, until: To = None, as_json: Json = False
 ) -> None:
-    """Every event of a group in order: time, actor, role, action, reason, clause
-    (optionally only those --from/--to the given moments)."""
+    """Every event of a group in order: event id, time, subject (whom the decision was
+    about), actor, role, how the actor signed in, action, reason, clause (optionally only
+    those --from/--to the given moments)."""
     start, end = moment(since, "--from"), moment(until, "--to")
     rows = [
-        history_row(event)
+        history_row(event, group)
         for event in state(ctx).ledger.app.group_events(group)
         if (start is None or event.timestamp >= start) and (end is None or event.timestamp <= end)
     ]
@@ -74,21 +75,32 @@ def history(
         print_json(rows)
         return
     table(
-        f"History of {group}",
-        ["v", "time", "actor", "role", "action", "reason", "clause", "policy"],
-        [[r["version"], r["time"], r["actor"], r["role"], r["action"], r["reason"], r["clause"], r["policy"]]
-         for r in rows],  # fmt: skip
+        f"History of {group} (prove an event with `oar-ledger prove EVENT_ID`)",
+        ["event id", "v", "time", "subject", "actor", "role", "signed in", "action", "reason", "clause", "policy"],
+        [[r["event_id"], r["version"], r["time"], r["subject"], r["actor"], r["role"], r["signed_in_with"],
+          r["action"], r["reason"], r["clause"], r["policy"]] for r in rows],
     )
 
 
-def refusals(ctx: typer.Context, as_json: Json = False) -> None:
-    """Refused commands, kept for audit (no ledger event was written for them)."""
-    rows = [refusal for _, refusal in state(ctx).ledger.refusals.since(0)]
+Filter = Annotated[str | None, typer.Option(help="Only refusals with exactly this value.")]
+
+
+def refusals(
+    ctx: typer.Context, group: Filter = None, actor: Filter = None, rule: Filter = None, clause: Filter = None,
+    since: From = None, until: To = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many (oldest first).")] = 10_000,
+    as_json: Json = False,
+) -> None:
+    """Refused commands, kept for audit (no ledger event was written for them): time, actor,
+    role, command, group, rule, clause and the message; filter by group, actor, rule, clause
+    and time (--from/--to)."""
+    where = RefusalQuery(group, actor, rule, clause, moment(since, "--from"), moment(until, "--to"), limit)
+    rows = find_refusals(state(ctx).ledger.refusals, where)
     if as_json or state(ctx).json_output:
         print_json(rows)
         return
-    table("Refused commands", ["time", "actor", "role", "command", "group", "rule", "clause"],
-          [[r.at, r.actor_id, r.actor_role, r.command, r.group_slug, r.rule, r.clause] for r in rows])  # fmt: skip
+    table("Refused commands", ["time", "actor", "role", "command", "group", "rule", "clause", "message"],
+          [[r.at, r.actor_id, r.actor_role, r.command, r.group_slug, r.rule, r.clause, r.message] for r in rows])  # fmt: skip
 
 
 def _plain(value: object) -> str:

@@ -13,8 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from entrypoints.cli.context import CliState, state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.evidence_commands import JsonFlag, KeyOption, evidence_errors, say
+from entrypoints.cli.evidence_commands import JsonFlag, KeyOption
+from entrypoints.cli.evidence_support import evidence_errors, say
 from entrypoints.render import err, print_json
+from infra.evidence.cosignature import parse_witness_key
 from infra.evidence.signing import configured_verifier, read_verifier_key
 from service.evidence.audit_trail import AuditTrailSource
 
@@ -47,26 +49,30 @@ def verify(
     ctx: typer.Context,
     no_kafka: Annotated[bool, typer.Option("--no-kafka", help="Do not compare with the ledger topic.")] = False,
     key: KeyOption = None,
+    witness: Annotated[list[str] | None, typer.Option("--witness", help="A trusted witness key (repeatable).")] = None,
+    witnesses: Annotated[int, typer.Option(min=0, help="Require this many witness cosignatures on the newest checkpoint.")] = 0,
     json_flag: JsonFlag = False,
 ) -> None:
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
     ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
     naming the first position where they disagree."""
-    from service.evidence.verifier import verify_ledger
+    from service.evidence.verifier import VerifySources, verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 
     cli = state(ctx)
     with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(cli.settings)
+        verifier = [read_verifier_key(k) for k in key] if key else configured_verifier(cli.settings)
+        witness_keys = [parse_witness_key(w) for w in witness or []]
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     started = time.monotonic()
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
-        report = verify_ledger(
-            ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
-            kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
+        sources = VerifySources(
+            key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings), kafka=not no_kafka,
+            audit_trail=audit_trail_source(cli), witnesses=tuple(witness_keys), required_witnesses=witnesses,
         )  # fmt: skip
+        report = verify_ledger(ledger, sources, progress=_Bars(progress))
     _record_run(ledger, report, time.monotonic() - started, total)
     if json_flag or cli.json_output:
         print_json(report.to_json())

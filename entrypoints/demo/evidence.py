@@ -9,7 +9,7 @@ from entrypoints.render import out
 from service.evidence.audit_trail import ProjectionAuditTrail
 from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, ensure_signing_key
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 
 def checkpoint_and_verify(ledger: Ledger, bootstrap: str, projections: Engine) -> bool:
@@ -22,10 +22,9 @@ def checkpoint_and_verify(ledger: Ledger, bootstrap: str, projections: Engine) -
     if checkpoint is not None:
         out.print("Signed checkpoint (C2SP tlog-checkpoint, Ed25519):")
         out.print(checkpoint.note.rstrip(), markup=False, highlight=False)
-    report = verify_ledger(
-        ledger, key=configured_verifier(ledger.settings), bootstrap=bootstrap,
-        audit_trail=ProjectionAuditTrail(projections),
-    )  # fmt: skip
+    sources = VerifySources(key=configured_verifier(ledger.settings), bootstrap=bootstrap,
+                            audit_trail=ProjectionAuditTrail(projections))  # fmt: skip
+    report = verify_ledger(ledger, sources)
     for line in report.lines():
         out.print(line, markup=False, highlight=False)
     out.print("Ledger verified: store, Merkle tree, checkpoints, topic and projections agree."

@@ -68,7 +68,7 @@ def group_page(request: Request, group: Slug, as_of: Text = None) -> Response:
             missing = str(error)
     timeline = None
     if sees_history(principal, current.visibility, current.managers):
-        timeline = [timeline_row(e) for e in app.group_events(group)]
+        timeline = [timeline_row(e, group) for e in app.group_events(group)]
     refusals = None
     if principal.sees_everything:
         refusals = [r for _, r in api.ledger.refusals.since(0) if r.group_slug == group]

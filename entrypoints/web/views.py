@@ -56,15 +56,10 @@ def difference(then: dict[str, Any], today: dict[str, Any]) -> list[dict[str, st
     return rows
 
 
-def timeline_row(event: LedgerEvent) -> dict[str, Any]:
-    """A history row plus the event id and how the actor was signed in (v2 events record
-    it; v1 events read as the console, see ``LedgerEvent.upcast_v1_v2``)."""
-    row = history_row(event)
-    method, issuer = row["authenticated_by"], row["issuer"]
-    row["event_id"] = str(event.event_id)
-    row["signed_in"] = f"{method} ({issuer})" if issuer else method
-    row["subject"] = ", ".join(f"{k.removesuffix('_id')} {v}" for k, v in row["details"].items()
-                               if k in ("gathering", "member_id", "manager_id", "speaker_id", "sponsorship"))  # fmt: skip
+def timeline_row(event: LedgerEvent, group: str = "") -> dict[str, Any]:
+    """A history row (event id, subject, how the actor signed in, …) for the timeline."""
+    row = history_row(event, group)
+    row["signed_in"] = row["signed_in_with"]
     return row
 
 

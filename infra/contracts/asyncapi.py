@@ -1,4 +1,4 @@
-"""The AsyncAPI 3.0.0 document of the ledger and checkpoint topics."""
+"""The AsyncAPI 3.0.0 document of the ledger, checkpoint and refusals topics."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from infra.contracts.asyncapi_parts import (
     setting_default,
     topic_configuration,
 )
+from infra.contracts.refusals import with_refusals
 from infra.contracts.schemas import (
     ASYNCAPI_VERSION,
     CONTRACT_VERSION,
@@ -24,7 +25,11 @@ from infra.kafka.topics import ledger_topic_specs
 
 
 def asyncapi_document() -> dict[str, Any]:
-    """The AsyncAPI 3.0.0 document of the ledger and checkpoint topics."""
+    """The AsyncAPI 3.0.0 document of the ledger, checkpoint and refusals topics."""
+    return with_refusals(_ledger_and_checkpoints())
+
+
+def _ledger_and_checkpoints() -> dict[str, Any]:
     names = sorted(body_schemas())  # every versioned type name on the topic
     ledger_topic = setting_default("ledger_topic")
     checkpoint_topic = setting_default("checkpoint_topic")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.contracts.asyncapi import asyncapi_document
+from infra.contracts.refusals import REFUSAL_TYPE_NAME, refusal_schema
 from infra.contracts.schemas import ASYNCAPI_FILE, body_schemas, schema_path
 
 
@@ -17,6 +18,7 @@ def _dump(document: dict[str, Any]) -> str:
 def render_contracts() -> dict[Path, str]:
     """Every contract file: path relative to the contracts folder -> file text."""
     files = {schema_path(name): _dump(schema) for name, schema in body_schemas().items()}
+    files[schema_path(REFUSAL_TYPE_NAME)] = _dump(refusal_schema())  # the refusals topic
     files[ASYNCAPI_FILE] = _dump(asyncapi_document())
     return dict(sorted(files.items()))
 

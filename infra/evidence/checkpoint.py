@@ -174,6 +174,11 @@ def _split_note(note_text: str) -> tuple[str, list[tuple[str, bytes]]]:
     return body, signatures
 
 
+def signers(note_text: str) -> list[tuple[str, str]]:
+    """(key name, hex key id) of every signature line of a note, unverified."""
+    return [(name, blob[:4].hex()) for name, blob in _split_note(note_text)[1]]
+
+
 def _parse_body(body: str) -> Checkpoint:
     lines = body.split("\n")[:-1]
     if len(lines) < 3:

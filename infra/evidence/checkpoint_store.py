@@ -16,15 +16,23 @@ from sqlalchemy.exc import IntegrityError
 from infra.db import metadata
 from infra.evidence.checkpoint import format_time, parse_time
 
-checkpoints = Table(
-    "checkpoints",
-    metadata,
-    Column("size", BigInteger, primary_key=True, autoincrement=False),
-    Column("root_hash", String(64), nullable=False),
-    Column("time", String(40), nullable=False),
-    Column("note", Text, nullable=False),
-    Column("published", Boolean, nullable=False, default=False),
-)
+
+
+def checkpoint_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("size", BigInteger, primary_key=True, autoincrement=False),
+        Column("root_hash", String(64), nullable=False),
+        Column("time", String(40), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("published", Boolean, nullable=False, default=False),
+    )
+
+
+checkpoints = checkpoint_table("checkpoints")
+refusal_checkpoints = checkpoint_table("refusal_checkpoints")
+"""The refusal log's own checkpoints (same shape, origin ``<ledger origin>/refusals``)."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,8 @@ def _row(row) -> StoredCheckpoint:
 
 
 class CheckpointStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, table: Table = checkpoints) -> None:
+        self.engine, self.table = engine, table
 
     def add(self, checkpoint: StoredCheckpoint) -> bool:
         """Store a checkpoint; False if one of that size already exists."""
@@ -52,31 +60,36 @@ class CheckpointStore:
         }  # fmt: skip
         try:
             with self.engine.begin() as connection:
-                connection.execute(checkpoints.insert().values(**values))
+                connection.execute(self.table.insert().values(**values))
         except IntegrityError:
             return False
         return True
 
     def latest(self) -> StoredCheckpoint | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)).first()
+            row = connection.execute(select(self.table).order_by(self.table.c.size.desc()).limit(1)).first()
         return None if row is None else _row(row)
 
     def get(self, size: int) -> StoredCheckpoint | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(checkpoints).where(checkpoints.c.size == size)).first()
+            row = connection.execute(select(self.table).where(self.table.c.size == size)).first()
         return None if row is None else _row(row)
 
     def all(self) -> list[StoredCheckpoint]:
         with self.engine.connect() as connection:
-            rows = connection.execute(select(checkpoints).order_by(checkpoints.c.size)).all()
+            rows = connection.execute(select(self.table).order_by(self.table.c.size)).all()
         return [_row(row) for row in rows]
 
     def unpublished(self) -> list[StoredCheckpoint]:
         with self.engine.connect() as connection:
-            query = select(checkpoints).where(checkpoints.c.published.is_(False)).order_by(checkpoints.c.size)
+            query = select(self.table).where(self.table.c.published.is_(False)).order_by(self.table.c.size)
             return [_row(row) for row in connection.execute(query).all()]
 
     def mark_published(self, size: int) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(checkpoints).where(checkpoints.c.size == size).values(published=True))
+            connection.execute(update(self.table).where(self.table.c.size == size).values(published=True))
+
+    def replace_note(self, size: int, note: str) -> None:
+        """A note with more signatures (witness cosignatures): published again."""
+        with self.engine.begin() as connection:
+            connection.execute(update(self.table).where(self.table.c.size == size).values(note=note, published=False))

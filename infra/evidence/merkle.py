@@ -198,14 +198,19 @@ def verify_consistency(
 ) -> None:
     """RFC 9162 §2.1.4.2: raise ``ProofError`` unless tree ``size2`` extends tree ``size1``.
 
-    Edge cases follow the shared test vectors: sizes must satisfy ``0 < size1 <= size2``
-    (nothing can be proven from the empty tree), and equal sizes need an empty proof and
-    identical roots.
+    Edge cases: equal sizes need an empty proof and identical roots; any tree is consistent
+    with the empty tree (size1 0) given an empty proof and the empty tree's root as root1.
     """
     if size2 < size1:
         raise ProofError(f"size2 {size2} is smaller than size1 {size1}: a log cannot shrink")
-    if size1 <= 0:
-        raise ProofError("no consistency proof exists from an empty tree (size1 must be > 0)")
+    if size1 < 0:
+        raise ProofError(f"size1 {size1} is negative")
+    if size1 == 0:
+        if proof:
+            raise ProofError("a consistency proof from the empty tree must be empty")
+        if root1 != EMPTY_ROOT or (size2 == 0 and root2 != EMPTY_ROOT):
+            raise ProofError("a root of size 0 is not the empty tree's root (SHA-256 of nothing)")
+        return
     if size1 == size2:
         if proof:
             raise ProofError(f"sizes are equal ({size1}) but the proof is not empty")

@@ -50,3 +50,35 @@ def publisher_for(settings: Settings, bootstrap: str | None, origin: str) -> Che
     if not bootstrap:
         return None
     return CheckpointPublisher(kafka_client_config(settings, bootstrap), settings.checkpoint_topic, origin)
+
+
+class RefusalPublisher:
+    """Sends sealed refusals to the refusals topic (one partition), keyed by group slug; the
+    value is the refusal record with its ``refusal_hash`` (schema ``CommandRefused.v1``)."""
+
+    def __init__(self, client: dict[str, Any], topic: str) -> None:
+        self.client, self.topic = client, topic
+        self._producer: KafkaProducer | None = None
+
+    def publish(self, group: str, value: bytes, sequence: int) -> None:
+        if self._producer is None:
+            self._producer = KafkaProducer(**producer_config(self.client))
+        headers = [("content-type", b"application/json"), ("ce_type", REFUSAL_TYPE.encode()),
+                   ("refusal_sequence", str(sequence).encode())]  # fmt: skip
+        future = self._producer.send(self.topic, key=group.encode(), value=value, headers=headers, partition=0)
+        self._producer.flush()
+        future.get(timeout=30)
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close(timeout=5)
+            self._producer = None
+
+
+REFUSAL_TYPE = "ch.cern.alumni.ledger.CommandRefused.v1"
+
+
+def refusal_publisher_for(settings: Settings, bootstrap: str | None) -> RefusalPublisher | None:
+    if not bootstrap:
+        return None
+    return RefusalPublisher(kafka_client_config(settings, bootstrap), settings.refusal_topic)

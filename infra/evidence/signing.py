@@ -32,6 +32,11 @@ def checkpoint_origin(settings: Settings) -> str:
     return settings.checkpoint_origin or f"{ORIGIN_PREFIX}{settings.ledger_topic}"
 
 
+def key_name(settings: Settings) -> str:
+    """The signing key's name: the log's origin, as the C2SP checkpoint format recommends."""
+    return settings.signing_key_name or checkpoint_origin(settings)
+
+
 @dataclass(frozen=True)
 class Signer:
     """The checkpoint-signing key and its signed-note name."""
@@ -52,10 +57,10 @@ class Signer:
 def load_signer(settings: Settings) -> Signer:
     """The configured signing key; :class:`MissingSigningKey` if there is no key file."""
     path = signing_key_path(settings)
-    check_key_name(settings.signing_key_name)
+    check_key_name(key_name(settings))
     if not path.exists():
         raise MissingSigningKey(f"no checkpoint-signing key at {path}: {KEYS_INIT_HINT}")
-    return Signer(load_private_key(path), settings.signing_key_name)
+    return Signer(load_private_key(path), key_name(settings))
 
 
 def ensure_signing_key(settings: Settings) -> tuple[str, bool]:
@@ -66,7 +71,7 @@ def ensure_signing_key(settings: Settings) -> tuple[str, bool]:
     try:
         return load_signer(settings).verifier_key(), False
     except MissingSigningKey:
-        return generate_key(signing_key_path(settings), settings.signing_key_name), True
+        return generate_key(signing_key_path(settings), key_name(settings)), True
 
 
 def read_verifier_key(text_or_path: str) -> VerifierKey:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from infra.evidence.checkpoint_store import checkpoints
+from infra.evidence.checkpoint_store import checkpoints, refusal_checkpoints
+from infra.evidence.key_set import key_set_notes, verifier_keys
 from infra.evidence.leaves import merkle_leaves
 from infra.evidence.verify_runs import verification_runs
+from infra.store.refusal_chain import refusal_chain
 
-TABLES = (merkle_leaves, checkpoints, verification_runs)
+TABLES = (merkle_leaves, checkpoints, verification_runs, refusal_chain, refusal_checkpoints, verifier_keys, key_set_notes)

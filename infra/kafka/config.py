@@ -51,9 +51,13 @@ CONSUMER_FETCH: dict[str, Any] = {
 
 
 def topic_specs(settings: Settings) -> list[TopicSpec]:
-    return ledger_topic_specs(
+    """The ledger and checkpoint topics, and the refusals topic (one partition: the refusal
+    chain is a single sequence, kept forever like the others)."""
+    specs = ledger_topic_specs(
         settings.ledger_topic,
         settings.checkpoint_topic,
         settings.topic_partitions,
         settings.topic_replication_factor,
     )
+    checkpoints = specs[1]
+    return [*specs, TopicSpec(settings.refusal_topic, 1, checkpoints.replication_factor, dict(checkpoints.configs))]

@@ -27,6 +27,8 @@ from infra.evidence.merkle import MerkleTree
 from infra.evidence.publish import CheckpointPublisher
 from infra.evidence.records import from_notification
 from infra.evidence.signing import Signer
+from service.evidence.keys import register_signer
+from service.evidence.refusals import RefusalEvidence
 
 log = logging.getLogger("oar.evidence")
 
@@ -36,10 +38,11 @@ class Checkpointer:
         self, recorder: Any, engine: Engine, signer: Signer, origin: str, *,
         every_events: int = 1000, every_seconds: float = 300.0,
         publisher: CheckpointPublisher | None = None, batch_size: int = 1000,
+        refusals: RefusalEvidence | None = None,
     ) -> None:  # fmt: skip
         self.recorder, self.signer, self.origin = recorder, signer, origin
         self.every_events, self.every_seconds = every_events, every_seconds
-        self.publisher, self.batch_size = publisher, batch_size
+        self.publisher, self.batch_size, self.refusals = publisher, batch_size, refusals
         self.leaves, self.checkpoints = LeafStore(engine), CheckpointStore(engine)
         self.tree = MerkleTree()
         self._last_position = 0
@@ -102,7 +105,13 @@ class Checkpointer:
         if self.due(now):
             return self.checkpoint(now, extend=False)
         self.publish_pending()
+        if self.refusals is not None and self._refusals_due(now):
+            self.refusals.checkpoint(now)
         return None
+
+    def _refusals_due(self, now: datetime) -> bool:
+        latest = self.refusals.store.latest()
+        return latest is None or (now - latest.time).total_seconds() >= self.every_seconds
 
     def checkpoint(self, now: datetime, *, extend: bool = True) -> StoredCheckpoint | None:
         """Sign and store a checkpoint of the whole tree now; None if there is nothing new."""
@@ -111,17 +120,22 @@ class Checkpointer:
         size, latest = self.tree.size, self.checkpoints.latest()
         if size == 0 or (latest is not None and latest.size == size):
             self.publish_pending()
+            if self.refusals is not None:
+                self.refusals.checkpoint(now)
             return None
         if latest is not None:
             if latest.size > size:
                 raise TamperError(f"checkpoint {latest.size} covers more leaves than merkle_leaves holds ({size})")
             if self.tree.root_at(latest.size) != latest.root_hash:
                 raise TamperError(f"the leaves no longer match the root signed in checkpoint {latest.size}")
+        register_signer(self.leaves.engine, self.signer)  # only the key set's active key signs
         root = self.tree.root()
         signed = Checkpoint(self.origin, size, root, now)
         stored = StoredCheckpoint(size, root, signed.time, self.signer.sign(signed))
         created = self.checkpoints.add(stored)
         self.publish_pending()
+        if self.refusals is not None:  # the refusal log is checkpointed alongside
+            self.refusals.checkpoint(now)
         return stored if created else None
 
     def publish_pending(self) -> int:
@@ -142,3 +156,5 @@ class Checkpointer:
     def close(self) -> None:
         if self.publisher is not None:
             self.publisher.close()
+        if self.refusals is not None:
+            self.refusals.close()

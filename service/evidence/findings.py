@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Source = Literal["store", "merkle", "checkpoint", "kafka", "audit"]
+Source = Literal["store", "merkle", "checkpoint", "kafka", "audit", "refusals"]
 Status = Literal["ok", "mismatch", "skipped"]
 Progress = Callable[[str, int | None], Callable[[int], None]]
 """``progress(label, total)`` returns ``advance(n)``; the CLI draws a bar with it."""
@@ -25,12 +25,17 @@ class Finding:
     event_id: str | None = None
     group_id: str | None = None
     checkpoint: int | None = None
+    refusal: int | None = None  # the refusal chain's sequence number
 
-    def sort_key(self) -> tuple[bool, int, int]:
-        return (self.position is None, self.position or 0, self.checkpoint or 0)
+    def sort_key(self) -> tuple[bool, bool, int, int, int]:
+        """Ledger positions first, then the ledger's checkpoints, then the refusal log."""
+        return (self.position is None, self.source == "refusals", self.position or 0, self.checkpoint or 0,
+                self.refusal or 0)
 
     def where(self) -> str:
         if self.position is None:
+            if self.refusal is not None:
+                return f"refusal {self.refusal}"
             return f"checkpoint {self.checkpoint}" if self.checkpoint is not None else "ledger"
         ids = ", ".join(x for x in (self.event_id and f"event {self.event_id}",
                                     self.group_id and f"group {self.group_id}") if x)  # fmt: skip

@@ -27,9 +27,9 @@ from sqlalchemy import Engine
 from domain.canonical import canonical_bytes
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore, StoredCheckpoint
-from infra.evidence.errors import NotCovered, ProofError, TamperError
+from infra.evidence.errors import EvidenceError, NotCovered, ProofError, TamperError
 from infra.evidence.leaves import LeafStore
-from infra.evidence.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+from infra.evidence.merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from infra.evidence.records import event_id_of
 
 INCLUSION = "oar-ledger-inclusion-proof/v1"
@@ -47,8 +47,17 @@ class Prover:
         found = self.checkpoints.latest() if size is None else self.checkpoints.get(size)
         if found is None:
             raise NotCovered("no checkpoint yet: run `oar-ledger checkpoint`" if size is None
-                             else f"no checkpoint of size {size}")  # fmt: skip
+                             else f"no checkpoint of size {size}{self._nearest(size)}")  # fmt: skip
         return found
+
+    def _nearest(self, size: int) -> str:
+        sizes = [c.size for c in self.checkpoints.all()]
+        below = [s for s in sizes if s < size][-1:]
+        above = [s for s in sizes if s > size][:1]
+        if not sizes:
+            return ": there is no checkpoint yet (`oar-ledger checkpoint`)"
+        return "; nearest checkpoint sizes: " + " and ".join(str(s) for s in below + above) + \
+            f" (`oar-ledger checkpoints` lists all {len(sizes)})"
 
     def tree(self, checkpoint: StoredCheckpoint) -> MerkleTree:
         """The tree of the checkpoint's size from the stored leaves, checked against its root."""
@@ -74,8 +83,12 @@ class Prover:
         }  # fmt: skip
 
     def consistency(self, old_size: int, new_size: int) -> dict[str, Any]:
-        if not 0 < old_size <= new_size:
-            raise NotCovered(f"a consistency proof needs 0 < OLD <= NEW, got {old_size} {new_size}")
+        if not 0 <= old_size <= new_size:
+            raise NotCovered(f"a consistency proof needs 0 <= OLD <= NEW, got {old_size} {new_size}")
+        if old_size == 0:  # any tree is consistent with the empty tree: an empty proof
+            new = self.checkpoint(new_size)
+            return {"format": CONSISTENCY, "hash_encoding": "hex", "old_size": 0, "new_size": new.size,
+                    "proof": [], "old_checkpoint": None, "new_checkpoint": new.note}  # fmt: skip
         old, new = self.checkpoint(old_size), self.checkpoint(new_size)
         tree = self.tree(new)
         if tree.root_at(old.size) != old.root_hash:
@@ -87,8 +100,9 @@ class Prover:
         }  # fmt: skip
 
 
-def verify_document(document: Any, key: VerifierKey, origin: str | None = None) -> str:
-    """Check a proof document; return a one-line description, or raise an ``EvidenceError``."""
+def verify_document(document: Any, key: VerifierKey | list[VerifierKey], origin: str | None = None) -> str:
+    """Check a proof document; return a one-line description, or raise an ``EvidenceError``.
+    With several keys (after rotations), each note must be signed by one of them."""
     if not isinstance(document, dict):
         raise ProofError("a proof document is a JSON object")
     try:
@@ -102,8 +116,16 @@ def verify_document(document: Any, key: VerifierKey, origin: str | None = None) 
     raise ProofError(f"unknown proof format {kind!r}")
 
 
-def _open(note: str, key: VerifierKey, origin: str | None, size: int, what: str):
-    checkpoint = open_checkpoint(note, key.public_key, key.name)
+def _open(note: str, key: VerifierKey | list[VerifierKey], origin: str | None, size: int, what: str):
+    keys = key if isinstance(key, list) else [key]
+    for candidate in keys[:-1]:
+        try:
+            checkpoint = open_checkpoint(note, candidate.public_key, candidate.name)
+            break
+        except EvidenceError:
+            continue
+    else:
+        checkpoint = open_checkpoint(note, keys[-1].public_key, keys[-1].name)
     if origin is not None and checkpoint.origin != origin:
         raise ProofError(f"{what} is for origin {checkpoint.origin!r}, expected {origin!r}")
     if checkpoint.size != size:
@@ -130,15 +152,18 @@ def _verify_inclusion(doc: dict[str, Any], key: VerifierKey, origin: str | None)
     checkpoint = _open(doc["checkpoint"], key, origin, size, "the checkpoint")
     verify_inclusion(computed, index, size, _hashes(doc["proof"]), checkpoint.root_hash)
     return (f"valid: event {doc['event_id']} (position {data['position']}, leaf {index}) is included "
-            f"in checkpoint {size} of {checkpoint.origin} signed by {key.name}")  # fmt: skip
+            f"in checkpoint {size} of {checkpoint.origin}")  # fmt: skip
 
 
 def _verify_consistency(doc: dict[str, Any], key: VerifierKey, origin: str | None) -> str:
     old_size, new_size = int(doc["old_size"]), int(doc["new_size"])
-    old = _open(doc["old_checkpoint"], key, origin, old_size, "the old checkpoint")
     new = _open(doc["new_checkpoint"], key, origin, new_size, "the new checkpoint")
+    if old_size == 0:
+        verify_consistency(0, new_size, _hashes(doc["proof"]), EMPTY_ROOT, new.root_hash)
+        return f"valid: checkpoint {new_size} of {new.origin} extends the empty tree (as every tree does)"
+    old = _open(doc["old_checkpoint"], key, origin, old_size, "the old checkpoint")
     if old.origin != new.origin:
         raise ProofError(f"checkpoints of different logs: {old.origin!r} and {new.origin!r}")
     verify_consistency(old_size, new_size, _hashes(doc["proof"]), old.root_hash, new.root_hash)
     return (f"valid: checkpoint {new_size} of {new.origin} extends checkpoint {old_size} "
-            f"(both signed by {key.name})")  # fmt: skip
+            "(both signatures verified)")  # fmt: skip

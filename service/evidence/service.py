@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from infra.evidence.checkpoint_store import StoredCheckpoint
 from service.evidence.checkpointer import Checkpointer
@@ -76,5 +77,39 @@ def checkpoint_with(checkpointer: Checkpointer, now: datetime, *, force: bool = 
     Closes ``checkpointer``."""
     try:
         return checkpointer.checkpoint(now) if force else checkpointer.maybe_checkpoint(now)
+    finally:
+        checkpointer.close()
+
+
+def republish_evidence(engine: Any) -> None:
+    """After the broker lost data (``relay --republish``): every signed checkpoint of the three
+    logs (ledger, refusals, key set) and every sealed refusal is sent again by the next
+    :func:`publish_evidence`."""
+    from sqlalchemy import update
+
+    from infra.evidence.checkpoint_store import checkpoints, refusal_checkpoints
+    from infra.evidence.key_set import key_set_notes
+    from infra.store.refusal_chain import refusal_chain
+
+    with engine.begin() as connection:
+        for table in (checkpoints, refusal_checkpoints, key_set_notes, refusal_chain):
+            connection.execute(update(table).values(published=False))
+
+
+def publish_evidence(checkpointer: Checkpointer) -> int:
+    """Publish what is pending (ledger checkpoints, key set notes, refusals, refusal
+    checkpoints) with a publishing checkpointer, then close it; return the checkpoints sent."""
+    from infra.evidence.checkpoint_store import CheckpointStore
+    from infra.evidence.key_set import key_set_notes
+    from infra.store.refusal_chain import chain_links
+    from service.evidence.keys import publish_notes
+
+    try:
+        sent = checkpointer.publish_pending()
+        publish_notes(CheckpointStore(checkpointer.leaves.engine, key_set_notes), checkpointer)
+        if checkpointer.refusals is not None:
+            with checkpointer.leaves.engine.connect() as connection:
+                checkpointer.refusals.publish_pending(chain_links(connection))
+        return sent
     finally:
         checkpointer.close()

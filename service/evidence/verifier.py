@@ -8,31 +8,55 @@ ledger position) and a summary line per thing checked, skipped ones included.
 from __future__ import annotations
 
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 from kafka.errors import KafkaError
 
 from service.evidence.audit_trail import AuditTrailSource, verify_audit_trail
 from infra.evidence.checkpoint import VerifierKey
+from infra.evidence.cosignature import WitnessKey
 from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
-from service.evidence.verify_store import verify_checkpoints, verify_store
+from service.evidence.verify_refusal_topic import verify_refusal_topic
+from service.evidence.verify_refusals import verify_refusals
+from service.evidence.cosigned import verify_witnesses
+from service.evidence.verify_checkpoints import verify_checkpoints
+from service.evidence.verify_store import verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
 
 
-def verify_ledger(
-    ledger: Any, *, key: VerifierKey | None = None, bootstrap: str | None = None, kafka: bool = True,
-    audit_trail: AuditTrailSource | None = None, progress: Progress = no_progress, batch_size: int = 1000,
-) -> VerifyReport:  # fmt: skip
-    """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures,
-    ``bootstrap`` is the broker holding the ledger topic (None: Kafka not checked)."""
+@dataclass(frozen=True)
+class VerifySources:
+    """What ``verify_ledger`` checks the store against, besides itself.
+
+    ``key``: the trusted verifier key(s) for checkpoint signatures (None: the key set's, or
+    unchecked); ``bootstrap``: the broker holding the ledger topic (None: Kafka not checked),
+    ``kafka=False`` skips it on purpose; ``audit_trail``: a projection's audit trail;
+    ``witnesses``: trusted witness keys, ``required_witnesses`` of which must have cosigned the
+    newest checkpoint."""
+
+    key: VerifierKey | list[VerifierKey] | None = None
+    bootstrap: str | None = None
+    kafka: bool = True
+    audit_trail: AuditTrailSource | None = None
+    witnesses: tuple[WitnessKey, ...] = ()
+    required_witnesses: int = 0
+
+
+def verify_ledger(ledger: Any, sources: VerifySources = VerifySources(), *, progress: Progress = no_progress,
+                  batch_size: int = 1000) -> VerifyReport:  # fmt: skip
+    """Check ``ledger`` (a ``bootstrap.Ledger``) against itself and ``sources``."""
     settings, recorder, engine = ledger.settings, ledger.app.recorder, ledger.engine
+    key, kafka, bootstrap, audit_trail = sources.key, sources.kafka, sources.bootstrap, sources.audit_trail
     report = VerifyReport()
     total = recorder.max_notification_id() or 0
     tree = verify_store(recorder, engine, report, progress("store: chains and Merkle leaves", total), batch_size)
     verify_checkpoints(engine, tree, key, checkpoint_origin(settings), report)
+    verify_refusals(engine, key, checkpoint_origin(settings), report)
+    verify_witnesses(engine, list(sources.witnesses), sources.required_witnesses, report)
     if not kafka:
         report.checks.append(Check("kafka", "skipped", "skipped (--no-kafka)"))
     elif bootstrap is None:
@@ -54,6 +78,7 @@ def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: An
         return
     try:
         verify_topic(kafka_client_config(settings, bootstrap), topic, ledger.app.recorder, published, report, advance)
+        verify_refusal_topic(kafka_client_config(settings, bootstrap), settings.refusal_topic, ledger.engine, report)
     except LookupError as problem:
         if published:
             report.sink("kafka")(None, f"{problem}, yet the relay had published up to position {published}")

@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.canonical import GENESIS_HASH
-from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
-from infra.evidence.errors import EvidenceError
 from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
 from infra.evidence.merkle import leaf_hash
@@ -149,28 +147,3 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
                                f"{events} leaves recomputed, {comparer.compared} matched with merkle_leaves; "
                                f"root {tree.root().hex()}"))  # fmt: skip
     return tree
-
-
-def verify_checkpoints(engine: Any, tree: MerkleFrontier, key: VerifierKey | None, origin: str,
-                       report: VerifyReport) -> None:  # fmt: skip
-    """Every stored checkpoint: signature (if a key is known), note vs row, root vs the store."""
-    sink = report.sink("checkpoint")
-    stored = CheckpointStore(engine).all()
-    for row in stored:
-        at = {"checkpoint": row.size}
-        if key is not None:
-            try:
-                signed = open_checkpoint(row.note, key.public_key, key.name)
-            except EvidenceError as problem:
-                sink(None, f"signed note rejected: {problem}", **at)
-                continue
-            if (signed.origin, signed.size, signed.root_hash, signed.time) != (origin, row.size, row.root_hash, row.time):
-                sink(None, "signed note does not match its row (origin, size, root or time differ)", **at)
-                continue
-        if row.size > tree.size:
-            sink(None, f"covers {row.size} events but the store now holds {tree.size} (events removed)", **at)
-        elif tree.root_at(row.size) != row.root_hash:
-            sink(None, f"root recomputed from the store differs from the signed root {row.root_hash.hex()[:16]}…", **at)
-    signatures = f"signatures checked with {key.name}" if key else "signatures NOT checked (no verifier key)"
-    status = "mismatch" if report.found("checkpoint") else "ok"
-    report.checks.append(Check("checkpoints", status, f"{len(stored)} checkpoint(s): roots recomputed; {signatures}"))

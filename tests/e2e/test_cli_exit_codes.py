@@ -115,3 +115,36 @@ def test_a_missing_database_password_file_exits_2_naming_it(sqlite_cli) -> None:
     assert done.returncode == 2
     assert "invalid database-password-file" in done.stderr and "no such file" in done.stderr
     assert not (sqlite_cli.cwd / "var").exists()  # nothing written
+
+
+def test_refusals_filter_by_group_actor_rule_clause_and_time(world):
+    cli, _ = world
+    everything = cli.json("refusals", "--json")
+    assert len(everything) >= 2 and len({r["rule"] for r in everything}) >= 2
+
+    def listed(*filters: str) -> list[dict]:
+        return cli.json("refusals", *filters, "--json")
+
+    rule = "only-oar-decides-group-creation"
+    assert listed("--rule", rule) == [r for r in everything if r["rule"] == rule] != []
+    assert listed("--actor", "a-1") == [r for r in everything if r["actor_id"] == "a-1"] != []
+    assert listed("--clause", "CERN-AG §7") == [r for r in everything if r["clause"] == "CERN-AG §7"] != []
+    assert listed("--group", G) == everything and listed("--group", "other-group") == []
+    first, last = everything[0]["at"], everything[-1]["at"]
+    assert listed("--from", last) == [r for r in everything if r["at"] >= last]
+    assert listed("--to", first) == [r for r in everything if r["at"] <= first]
+    assert listed("--from", "2999-01-01T00:00+00:00") == [] and listed("--rule", rule, "--actor", "nobody") == []
+    bad = cli("refusals", "--from", "2025-01-01T00:00")
+    assert bad.returncode == 2 and "invalid --from" in bad.stderr
+    table = cli.ok("refusals", "--rule", rule).stdout
+    assert "message" in table and "may not" in table
+
+
+def test_history_table_names_event_id_subject_and_sign_in(world):
+    cli, history = world
+    table = cli.ok("history", G).stdout
+    for column in ("event id", "subject", "signed in", "clause"):
+        assert column in table
+    assert all(row["event_id"] in table for row in history)
+    assert "member a-1" in table and "event colloquium" in table and "local-cli" in table
+    assert [row["subject"] for row in history][:2] == [f"group {G}", f"group {G}"]

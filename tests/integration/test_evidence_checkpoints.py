@@ -19,7 +19,7 @@ from service.evidence.proofs import Prover, verify_document
 from infra.evidence.records import from_notification
 from bootstrap import build_checkpoint_hook, build_checkpointer, checkpoint_now
 from infra.evidence.signing import ensure_signing_key
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +69,7 @@ def test_the_schedule_checkpoints_every_n_events_or_t_seconds(keyed, clock):
     assert checkpointer.maybe_checkpoint(clock()).size == 312
     signed = open_checkpoint(second.note, key.public_key, key.name)
     assert (signed.origin, signed.size, signed.time) == ("oar-ledger.alumni.cern/oar.ledger.v1", 156, clock())
-    assert verify_ledger(ledger, key=key, kafka=False).ok
+    assert verify_ledger(ledger, VerifySources(key=key, kafka=False)).ok
 
 
 def test_two_checkpointers_agree_through_the_tables(keyed, clock):
@@ -81,7 +81,7 @@ def test_two_checkpointers_agree_through_the_tables(keyed, clock):
     assert one.extend() == 0 and one.tree.root() == two.tree.root()
     made = [one.checkpoint(clock()), two.checkpoint(clock())]
     assert [m is not None for m in made] == [True, False]
-    assert verify_ledger(ledger, key=key, kafka=False).ok
+    assert verify_ledger(ledger, VerifySources(key=key, kafka=False)).ok
 
 
 def test_proofs_for_every_event_and_between_checkpoints_verify_offline(keyed, clock):
@@ -120,7 +120,7 @@ def test_leaf_indexes_skip_postgres_position_gaps(postgres_settings, clock, tmp_
         leaf = next(s.leaf for s in LeafStore(ledger.engine).scan(78, 79))
         assert (leaf.index, leaf.position) == (78, positions[78])
         assert verify_document(Prover(ledger.engine).inclusion(leaf.event_id), key).startswith("valid")
-        assert verify_ledger(ledger, key=key, kafka=False).ok
+        assert verify_ledger(ledger, VerifySources(key=key, kafka=False)).ok
     finally:
         ledger.close()
 

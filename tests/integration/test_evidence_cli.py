@@ -61,7 +61,8 @@ def test_prove_and_verify_proof_round_trip(var_dir: Path, tmp_path: Path):
     keys = run(cwd, "keys", "init", var_dir=var_dir)
     assert keys.returncode == 0, keys.stderr
     vkey = keys.stdout.strip()
-    assert vkey.startswith("oar-ledger+") and (var_dir / "keys" / "ledger-signing.key").exists()
+    assert vkey.startswith("oar-ledger.alumni.cern/oar.ledger.v1+")  # the key is named after the log (C2SP)
+    assert (var_dir / "keys" / "ledger-signing.key").exists()
     public = run(cwd, "keys", "public", "--out", str(tmp_path / "ledger.vkey"), var_dir=var_dir)
     assert public.stdout.strip() == vkey == (tmp_path / "ledger.vkey").read_text().strip()
     done = run(cwd, "checkpoint", var_dir=var_dir)
@@ -94,6 +95,34 @@ def test_prove_and_verify_proof_round_trip(var_dir: Path, tmp_path: Path):
     assert consistency.returncode == 0, consistency.stderr
     checked = run(offline, "verify-proof", str(tmp_path / "c.json"), "--key", vkey)
     assert checked.returncode == 0 and "extends checkpoint 78" in checked.stdout
+
+    listed = json.loads(run(cwd, "checkpoints", "--json", var_dir=var_dir).stdout)
+    assert [(c["size"], c["key"].split(" ")[0], c["cosigners"]) for c in listed] == [(78, "1", []), (156, "1", [])]
+    for old, nearest in (("10", "nearest checkpoint sizes: 78 ("), ("100", "nearest checkpoint sizes: 78 and 156")):
+        missing = run(cwd, "prove", "--consistency", old, "156", var_dir=var_dir)
+        assert missing.returncode == 4 and nearest in missing.stderr, missing.stderr
+    from_empty = run(cwd, "prove", "--consistency", "0", "156", "--out", str(tmp_path / "e.json"), var_dir=var_dir)
+    assert from_empty.returncode == 0, from_empty.stderr
+    checked = run(offline, "verify-proof", str(tmp_path / "e.json"), "--key", vkey)
+    assert checked.returncode == 0 and "extends the empty tree" in checked.stdout, checked.stderr
+    for name, content in (("latin1.json", b'{"format": "caf\xe9"}'), ("list.json", b"[]"), ("deep.json", b"[" * 100000),
+                          ("types.json", b'{"format": "oar-ledger-consistency-proof/v1", "old_size": "x"}')):
+        (tmp_path / name).write_bytes(content)
+        bad = run(offline, "verify-proof", str(tmp_path / name), "--key", vkey)
+        assert bad.returncode == 7 and "invalid:" in bad.stderr and "Traceback" not in bad.stderr, (name, bad.stderr)
+
+    # one file and one command for the auditor: the evidence bundle and the standalone checker
+    bundle = tmp_path / "evidence.json"
+    made = run(cwd, "prove", event_id, "--checkpoint", "78", "--bundle", str(bundle), var_dir=var_dir)
+    assert made.returncode == 0 and "check_bundle.py" in made.stderr, made.stderr
+    checker = Path(__file__).resolve().parents[2] / "tools" / "check_bundle.py"
+    checked = subprocess.run([sys.executable, str(checker), str(bundle), "--key", vkey], cwd=offline,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"valid: event {event_id}") and "consistent with the newest checkpoint 156" in checked.stdout
+    unknown = run(cwd, "prove", "00000000-0000-0000-0000-000000000000", "--bundle", str(tmp_path / "no.json"),
+                  var_dir=var_dir)  # fmt: skip
+    assert unknown.returncode == 4 and not (tmp_path / "no.json").exists()
 
 
 def test_verify_reports_the_first_mismatch_and_exits_7(var_dir: Path):
@@ -133,3 +162,39 @@ def test_keys_init_keeps_an_existing_key_unless_forced(var_dir: Path):
     assert run(cwd, "keys", "public", var_dir=var_dir).stdout.strip() == first
     forced = run(cwd, "keys", "init", "--force", var_dir=var_dir)
     assert forced.returncode == 0 and forced.stdout.strip() not in ("", first)
+
+
+def test_keys_rotate_after_checkpoints_and_keys_list(var_dir: Path):
+    cwd = var_dir.parent
+    first = run(cwd, "keys", "init", var_dir=var_dir).stdout.strip()
+    assert run(cwd, "checkpoint", var_dir=var_dir).returncode == 0
+    forced = run(cwd, "keys", "init", "--force", var_dir=var_dir)
+    assert forced.returncode == 2 and "keys rotate" in forced.stderr
+    rotated = run(cwd, "keys", "rotate", var_dir=var_dir)
+    assert rotated.returncode == 0 and "retired key 1" in rotated.stderr, rotated.stderr
+    second = rotated.stdout.strip()
+    listed = json.loads(run(cwd, "keys", "list", "--json", var_dir=var_dir).stdout)
+    assert [(k["vkey"], k["valid_from_size"], k["retired_at_size"]) for k in listed] == [(first, 0, 78), (second, 78, None)]
+    verified = run(cwd, "verify", "--no-kafka", "--key", first, "--key", second, var_dir=var_dir)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_witness_through_the_console(var_dir: Path, tmp_path: Path):
+    cwd, office = var_dir.parent, tmp_path / "audit-office"
+    vkey = run(cwd, "keys", "init", var_dir=var_dir).stdout.strip()
+    assert run(cwd, "checkpoint", var_dir=var_dir).returncode == 0
+    made = run(office.parent, "witness", "init", "--dir", str(office), "--name", "audit.example.org/w1", "--log-key", vkey)
+    assert made.returncode == 0, made.stderr
+    witness = made.stdout.strip()
+    assert "next request: oar-ledger prove --consistency 0 NEWEST" in run(cwd, "witness", "status", "--dir", str(office)).stdout
+    request = tmp_path / "request.json"
+    assert run(cwd, "prove", "--consistency", "0", "78", "--out", str(request), var_dir=var_dir).returncode == 0
+    cosigned = run(office.parent, "witness", "cosign", "--dir", str(office), str(request), "--out", str(tmp_path / "c.txt"))
+    assert cosigned.returncode == 0 and "\u2014 audit.example.org/w1 " in cosigned.stdout, cosigned.stderr
+    again = run(office.parent, "witness", "cosign", "--dir", str(office), str(request))  # the witness moved on to 78
+    assert again.returncode == 7 and "last cosigned size 78" in again.stderr
+    unwitnessed = run(cwd, "verify", "--no-kafka", "--witness", witness, "--witnesses", "1", var_dir=var_dir)
+    assert unwitnessed.returncode == 7 and "0 of the 1 witness" in unwitnessed.stderr
+    assert run(cwd, "witness", "attach", str(tmp_path / "c.txt"), var_dir=var_dir).returncode == 0
+    witnessed = run(cwd, "verify", "--no-kafka", "--witness", witness, "--witnesses", "1", var_dir=var_dir)
+    assert witnessed.returncode == 0, witnessed.stdout + witnessed.stderr

@@ -8,21 +8,29 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import hashlib
+from pathlib import Path
+
+import jsonschema
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from test_evidence_support import demo_ledger, evidence_settings, make_key
 
 from bootstrap import Ledger, build_relay
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
+from domain.canonical import canonical_bytes
 from infra.evidence.checkpoint_store import CheckpointStore
 from bootstrap import checkpoint_now
-from service.evidence.verifier import verify_ledger
+from infra.evidence.signing import checkpoint_origin
+from infra.store.refusal_chain import chain_links
+from service.evidence.verifier import VerifySources, verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import encode_stored
 from service.relay import Relay
 from infra.kafka.topics import ensure_topics
 
 pytestmark = pytest.mark.integration
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 
 
 @dataclass
@@ -33,7 +41,7 @@ class OnBroker:
     relay: Relay
 
     def verify(self):
-        return verify_ledger(self.ledger, key=self.key, bootstrap=self.bootstrap)
+        return verify_ledger(self.ledger, VerifySources(key=self.key, bootstrap=self.bootstrap))
 
 
 @pytest.fixture
@@ -41,7 +49,8 @@ def published(settings, clock, tmp_path, dev_broker, unique_topic) -> Iterator[O
     """The demo year, checkpointed and relayed to a topic of its own."""
     bootstrap = dev_broker.bootstrap_servers
     settings = evidence_settings(
-        settings, tmp_path, ledger_topic=unique_topic, checkpoint_topic=f"{unique_topic}.checkpoints"
+        settings, tmp_path, ledger_topic=unique_topic, checkpoint_topic=f"{unique_topic}.checkpoints",
+        refusal_topic=f"{unique_topic}.refusals",
     )
     assert all(r.ok for r in ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings)))
     key = make_key(settings)
@@ -113,15 +122,54 @@ def test_checkpoints_are_published_on_the_checkpoint_topic(published):
     assert stored is None  # nothing new since the fixture's checkpoint ...
     latest = CheckpointStore(ledger.engine).latest()
     assert latest.published  # ... but the unpublished one went out now
-    records = read_all(published.bootstrap, ledger.settings.checkpoint_topic, expected=1)
+    records = read_all(published.bootstrap, ledger.settings.checkpoint_topic, expected=2)
+    origin = checkpoint_origin(ledger.settings)
+    assert sorted(r.key.decode() for r in records) == [origin, origin + "/refusals"]  # the refusal log's too
+    records = [r for r in records if r.key.decode() == origin]
     assert [r.value.decode() for r in records] == [latest.note]
     assert dict(records[0].headers)["checkpoint_size"] == b"78"
     checkpoint = open_checkpoint(records[0].value.decode(), published.key.public_key, published.key.name)
     assert (checkpoint.size, checkpoint.root_hash) == (78, latest.root_hash)
 
 
+def test_refusals_are_published_on_their_topic_as_the_schema_says(published):
+    ledger = published.ledger
+    checkpoint_now(ledger, bootstrap=published.bootstrap)
+    with ledger.engine.connect() as connection:
+        chain = chain_links(connection)
+    assert chain and all(link.published for link in chain)
+    records = read_all(published.bootstrap, ledger.settings.refusal_topic, expected=len(chain))
+    schema = json.loads((CONTRACTS / "schemas" / "CommandRefused.v1.json").read_text())
+    bodies = [json.loads(r.value) for r in records]
+    for record, body in zip(records, bodies, strict=True):
+        jsonschema.validate(body, schema)
+        assert record.key.decode() == body["group_slug"]
+        assert dict(record.headers)["refusal_sequence"] == str(body["sequence"]).encode()
+        sealed = {k: v for k, v in body.items() if k != "refusal_hash"}
+        assert hashlib.sha256(canonical_bytes(sealed)).hexdigest() == body["refusal_hash"]
+    assert [(b["sequence"], b["refusal_hash"]) for b in bodies] == [(x.sequence, x.refusal_hash) for x in chain]
+    assert all(b["previous_hash"] == a["refusal_hash"] for a, b in zip(bodies, bodies[1:], strict=False))
+
+
+def test_verify_compares_the_refusals_topic_with_the_chain(published):
+    ledger = published.ledger
+    checkpoint_now(ledger, bootstrap=published.bootstrap)
+    report = published.verify()
+    assert report.ok, [f.describe() for f in report.findings]
+    assert next(c for c in report.checks if c.name == "refusals topic").status == "ok"
+    first = read_all(published.bootstrap, ledger.settings.refusal_topic, expected=1)[0]
+    forged = json.loads(first.value) | {"message": "nothing was refused"}
+    producer = KafkaProducer(bootstrap_servers=published.bootstrap)
+    try:
+        producer.send(ledger.settings.refusal_topic, key=first.key, value=json.dumps(forged).encode()).get(timeout=30)
+    finally:
+        producer.close()
+    [finding] = published.verify().findings
+    assert (finding.source, finding.refusal) == ("kafka", forged["sequence"]) and "forged or altered" in finding.what
+
+
 def test_an_unreachable_broker_skips_kafka(published):
-    report = verify_ledger(published.ledger, key=published.key, bootstrap="127.0.0.1:9")
+    report = verify_ledger(published.ledger, VerifySources(key=published.key, bootstrap="127.0.0.1:9"))
     kafka = next(c for c in report.checks if c.name == "kafka")
     assert report.ok and kafka.status == "skipped" and "unreachable" in kafka.summary
 

@@ -16,7 +16,7 @@ from entrypoints.demo.script import DemoRun
 from entrypoints.demo.year import run_year
 from infra.evidence.checkpoint import VerifierKey, parse_verifier_key
 from infra.evidence.keys import generate_key
-from infra.evidence.signing import signing_key_path
+from infra.evidence.signing import key_name, signing_key_path
 from infra.settings import Settings
 
 
@@ -26,7 +26,7 @@ def evidence_settings(settings: Settings, tmp_path: Path, **update: Any) -> Sett
 
 
 def make_key(settings: Settings) -> VerifierKey:
-    return parse_verifier_key(generate_key(signing_key_path(settings), settings.signing_key_name))
+    return parse_verifier_key(generate_key(signing_key_path(settings), key_name(settings)))
 
 
 def demo_ledger(settings: Settings, clock: SimulatedClock, *suffixes: str) -> Ledger:

@@ -122,11 +122,11 @@ def test_states_captured_while_running_are_rebuilt_as_of_each_moment(ledger, clo
 
     events = app.group_events(G)
     start, end = captured[2][1], captured[5][1]  # after the requests .. after the listing
-    expected = [history_row(e) for e in events if start <= e.timestamp <= end]
+    expected = [history_row(e, G) for e in events if start <= e.timestamp <= end]
     assert [r["action"] for r in expected] == [
         "MembershipApproved", "MembershipApproved", "MembershipRejected", "GatheringProposed", "GatheringApproved",
         "GatheringListed"]  # fmt: skip
     assert cli("history", G, "--from", start.isoformat(), "--to", end.isoformat(), "--json") == plain(expected)
     first_day = events[0].timestamp
     assert cli("history", G, "--to", first_day.isoformat(), "--json") == plain(
-        [history_row(e) for e in events if e.timestamp <= first_day])
+        [history_row(e, G) for e in events if e.timestamp <= first_day])

@@ -1,6 +1,7 @@
 """The compliance view from the read models, on SQLite and PostgreSQL: a scenario built to
 raise each flag, relayed and projected, then `oar-ledger compliance --on DATE --json`
-(the real console script) lists exactly those flags, and none for the compliant group.
+(the real console script; as of that date from the store, and with --read-models from the
+projections, which hold nothing later here) lists exactly those flags, and none for the compliant group.
 
 Not covered: ``two-to-three-managers`` (CERN-AG §7). The rules keep an active group at two
 or three managers (approval and reactivation need two, removal below two and a fourth
@@ -131,9 +132,12 @@ def test_compliance_lists_exactly_the_flags_raised(settings, clock, dev_broker, 
         done = subprocess.run([oar_ledger(), "compliance", "--on", REVIEW, *extra, "--json"], env=cli_env(s),
                               cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
-        return json.loads(done.stdout)
+        answer = json.loads(done.stdout)
+        assert answer["fresh"] is True
+        return answer["flags"]
 
     flags = compliance()
+    assert sorted(map(str, compliance("--read-models"))) == sorted(map(str, flags))  # store as-of = read models here
     assert sorted((f["group"], f["rule"]) for f in flags) == sorted([
         ("dormant", "inactive-over-a-year"),
         ("few-events", "four-events-a-year"),

@@ -57,7 +57,8 @@ def manager(person: str) -> Actor:
 
 
 def on_topic(settings: Settings, topic: str, **update: Any) -> Settings:
-    return settings.model_copy(update={"ledger_topic": topic, "checkpoint_topic": f"{topic}.checkpoints", **update})
+    return settings.model_copy(update={"ledger_topic": topic, "checkpoint_topic": f"{topic}.checkpoints",
+                                       "refusal_topic": f"{topic}.refusals", **update})
 
 
 def create_topics(settings: Settings, bootstrap: str, *extra: TopicSpec) -> None:
@@ -252,7 +253,8 @@ def cli_env(settings: Settings, bootstrap: str | None = None, **extra: str) -> d
     own OAR_* / KAFKA_* variables)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OAR_", "KAFKA_"))}
     env |= {"OAR_VAR_DIR": str(Path(settings.var_dir).resolve()), "OAR_LEDGER_TOPIC": settings.ledger_topic,
-            "OAR_CHECKPOINT_TOPIC": settings.checkpoint_topic, "PYTHONUNBUFFERED": "1"}  # fmt: skip
+            "OAR_CHECKPOINT_TOPIC": settings.checkpoint_topic, "OAR_REFUSAL_TOPIC": settings.refusal_topic,
+            "PYTHONUNBUFFERED": "1"}  # fmt: skip
     if bootstrap:
         env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
     if settings.uses_postgres:

@@ -3,6 +3,8 @@ the problem, the command exits 7 and points at ``--republish``, which rebuilds t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from kafka import KafkaAdminClient
 from test_relay_support import (
@@ -20,6 +22,10 @@ from test_relay_support import (
 )
 
 from bootstrap import build_relay
+from infra.evidence.keys import generate_key
+from infra.evidence.signing import key_name, signing_key_path
+from infra.store.refusal_chain import chain_links
+from bootstrap import checkpoint_now
 from entrypoints.cli.errors import ExitCode
 from infra.kafka.dev_broker import DevBroker
 from service.relay import BrokerDataLoss
@@ -38,6 +44,11 @@ def test_a_restarted_memory_broker_is_detected_and_the_topic_republished(
         create_topics(settings, bootstrap)
         play_demo_year(ledger, clock, "dl01")
         stored = stored_count(ledger)
+        generate_key(signing_key_path(settings), key_name(settings))
+        assert checkpoint_now(ledger, bootstrap=bootstrap).size == stored  # and its refusal log's
+        with ledger.engine.connect() as connection:
+            refusals = len(chain_links(connection))
+        assert refusals > 0
         relay = build_relay(ledger, bootstrap)
         relay.check()
         assert relay.drain() == stored
@@ -65,6 +76,10 @@ def test_a_restarted_memory_broker_is_detected_and_the_topic_republished(
         records = read_topic(bootstrap, unique_topic, count_at_least(stored))
         assert sorted(positions_of(records)) == list(range(1, stored + 1))
         check_ledger_order(records, stored)
+        notes = read_topic(bootstrap, settings.checkpoint_topic, count_at_least(2))  # the checkpoints, again
+        assert sorted(int(r.value.decode().split("\n")[1]) for r in notes) == sorted([stored, refusals])
+        sealed = read_topic(bootstrap, settings.refusal_topic, count_at_least(refusals))  # the refusals, again
+        assert [json.loads(r.value)["sequence"] for r in sealed] == list(range(1, refusals + 1))
         progress = relay.check()  # the recorded progress now matches the new cluster
         assert (progress.cluster_id, progress.position) == (broker.cluster_id, stored)
         again = run_cli(["relay", "--once"], settings, bootstrap, cwd=tmp_path)

@@ -157,5 +157,8 @@ def test_verifiers_reject_malformed_inputs() -> None:
         verify_inclusion(b"short", 0, 5, SMALL.inclusion_proof(0, 5), root)
     with pytest.raises(ProofError, match="shrink"):
         verify_consistency(5, 4, [], root, root)
-    with pytest.raises(ProofError, match="empty tree"):
-        verify_consistency(0, 5, [], EMPTY_ROOT, root)
+    verify_consistency(0, 5, [], EMPTY_ROOT, root)  # any tree is consistent with the empty tree ...
+    with pytest.raises(ProofError, match="from the empty tree must be empty"):
+        verify_consistency(0, 5, [root], EMPTY_ROOT, root)  # ... with an empty proof
+    with pytest.raises(ProofError, match="empty tree's root"):
+        verify_consistency(0, 5, [], root, root)  # ... and the empty tree's root

@@ -61,19 +61,35 @@ def print_receipt(receipt: Any, as_json: bool) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    grid = Table(title=title, title_justify="left", show_lines=False)
     cells = [[_cell(value) for value in row] for row in rows]
     # Each column wide enough for its longest word (up to 40 characters): rich then wraps at
-    # spaces and breaks no word. If the terminal is too narrow for that, words are folded
-    # rather than columns cut off.
+    # spaces and breaks no word. If the terminal is too narrow for that, each row is shown as
+    # a block of "column: value" lines instead (as psql's expanded display), so no word is cut.
     widths = [min(max([len(w) for row in cells for w in row[i].split()] + [len(c)]), LONGEST_UNBROKEN_WORD)
               for i, c in enumerate(columns)]  # fmt: skip
-    fits = sum(widths) + 3 * len(columns) + 1 <= out.width
+    if sum(widths) + 3 * len(columns) + 1 > (out.width or 80):
+        _expanded(title, columns, cells)
+        return
+    grid = Table(title=title, title_justify="left", show_lines=False)
     for column, width in zip(columns, widths, strict=True):
-        grid.add_column(column, overflow="fold", min_width=width if fits else None)
+        grid.add_column(column, overflow="fold", min_width=width)
     for row in cells:
         grid.add_row(*row)
     out.print(grid)
+
+
+def _expanded(title: str, columns: list[str], cells: list[list[str]]) -> None:
+    """One block per row, each value wrapped at spaces under its column's name."""
+    import textwrap
+
+    width, label = out.width or 80, max(len(c) for c in columns) + 2
+    lines = textwrap.wrap(title, width) or [""]
+    for number, row in enumerate(cells, start=1):
+        lines.append(f"-[ {number} ]".ljust(min(width, label + 10), "-"))
+        for column, value in zip(columns, row, strict=True):
+            wrapped = textwrap.wrap(value, max(width - label, 20), break_on_hyphens=False) or [""]
+            lines += [f"{(column + ':') if i == 0 else '':<{label}}{part}" for i, part in enumerate(wrapped)]
+    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")

@@ -23,7 +23,7 @@ from infra.evidence.signing import configured_verifier, load_signer
 from projections.queries import audit_rows, group_id_of
 from service.access import require_oversight
 from service.evidence.proofs import Prover
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 EventId = Annotated[str, Path(max_length=64)]
 
@@ -52,7 +52,7 @@ def evidence(request: Request, verify: bool = False) -> Response:
     latest = CheckpointStore(ledger.engine).latest()
     report = None
     if verify:
-        report = verify_ledger(ledger, key=configured_verifier(ledger.settings), kafka=False).to_json()
+        report = verify_ledger(ledger, VerifySources(key=configured_verifier(ledger.settings), kafka=False)).to_json()
     return render(request, "evidence.html", latest=latest, report=report, checked_at=ledger.app.clock() if verify else None,
                   vkey=_verifier_key(ledger.settings))  # fmt: skip
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Connection, Integer, String, Table, func, select, update
@@ -76,6 +77,18 @@ def append_link(connection: Connection, refusal_id: int, refusal: Any) -> ChainL
     link = ChainLink(sequence, refusal_id, previous, refusal_hash(sequence, previous, refusal))
     connection.execute(refusal_chain.insert().values(**vars(link)))
     return link
+
+
+def adopt_existing_refusals(connection: Connection, log: Table) -> int:
+    """Seal the refusals that a ledger logged before it had a chain (an upgrade from a release
+    without one), in log order; return how many. Only ever on an empty chain: once the chain
+    has a link, a refusal without one is a finding of ``verify``, never adopted silently."""
+    if chain_size(connection):
+        return 0
+    rows = connection.execute(select(log).order_by(log.c.id)).mappings().all()
+    for row in rows:
+        append_link(connection, row["id"], SimpleNamespace(**{name: row[name] for name in RECORD_FIELDS}))
+    return len(rows)
 
 
 def chain_links(connection: Connection) -> list[ChainLink]:

@@ -40,7 +40,8 @@ def published_message(recorder: Any, position: int) -> tuple[Any, dict[str, Any]
         raise TamperError(f"the Merkle leaf names position {position}, which the store no longer holds")
     notification = found[0]
     record = from_notification(notification)
-    key, value, headers = encode_stored(record.type_name, notification.originator_id, notification.originator_version,
+    name = record.type_name.rpartition(".v")[0]  # encode_stored takes the version from the stored state
+    key, value, headers = encode_stored(name, notification.originator_id, notification.originator_version,
                                         notification.state, position)  # fmt: skip
     message = {"key": key.decode(), "headers": {k: v.decode() for k, v in headers}, "value": value.decode("utf-8")}
     return record, message

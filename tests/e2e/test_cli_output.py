@@ -33,7 +33,7 @@ def test_tables_fit_columns_and_break_no_word(sqlite_cli) -> None:
         cells = " ".join(cell.strip() for line in lines for cell in line.split("│"))
         for word in ("GroupRequested", "GroupApproved", "appointed", "accordance", "guidelines"):
             assert re.search(rf"\b{word}\b", cells), (columns, word, "\n".join(lines))
-    wide = with_columns(sqlite_cli, 200).ok("history", "cms-alumni").stdout
+    wide = with_columns(sqlite_cli, 260).ok("history", "cms-alumni").stdout
     assert REASON in wide  # enough room: the reason on one line
 
 
@@ -42,4 +42,4 @@ def test_keys_public_json(sqlite_cli) -> None:
     plain = sqlite_cli.ok("keys", "public").stdout.strip()
     for args in (["keys", "public", "--json"], ["--json", "keys", "public"]):
         document = json.loads(sqlite_cli.ok(*args).stdout)
-        assert document == {"verifier_key": plain, "name": "oar-ledger", "algorithm": "Ed25519"}
+        assert document == {"verifier_key": plain, "name": plain.split("+")[0], "algorithm": "Ed25519"}

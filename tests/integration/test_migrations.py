@@ -28,7 +28,9 @@ from infra.migrations.schema import SchemaOutOfDate, current_revision, upgrade
 from infra.settings import Settings
 from infra.evidence.verify_runs import verification_runs
 from infra.store.idempotency import idempotency_keys
-from infra.store.refusals import refused_commands
+from infra.store.refusal_chain import chain_links, refusal_hash
+from infra.store.refusals import Refusal, refused_commands
+from domain.canonical import GENESIS_HASH
 
 pytestmark = pytest.mark.integration
 
@@ -93,6 +95,9 @@ def test_from_the_previous_release_keeping_every_row(engine: Engine) -> None:
             assert dict(kept) == row, table.name
         assert inspect(connection).has_table("verification_runs")
         assert inspect(connection).has_table("idempotency_keys")
+        links = chain_links(connection)  # the refusals logged before the chain are sealed at the upgrade
+        assert [(link.sequence, link.refusal_id, link.previous_hash) for link in links] == [(1, 1, GENESIS_HASH)]
+        assert links[0].refusal_hash == refusal_hash(1, GENESIS_HASH, Refusal(**rows[refused_commands]))
 
 
 KEY_ROW = {"subject": "oar-1", "key": "k-1", "fingerprint": "f" * 64, "created_at": datetime(2026, 11, 2, tzinfo=UTC),

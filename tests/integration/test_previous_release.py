@@ -21,7 +21,7 @@ from domain.canonical import record_hash
 from bootstrap import build_ledger, build_projection_engine, build_relay
 from infra.clock import SimulatedClock
 from infra.evidence.signing import read_verifier_key
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 from service.history import compliance_flags
 from infra.settings import Settings
 from projections.compliance import compliance_view
@@ -49,7 +49,7 @@ def old_ledger(tmp_path):
 
 def _verify(ledger):
     key = read_verifier_key((FIXTURE / "verifier.vkey").read_text().strip())
-    return verify_ledger(ledger, key=key, kafka=False)
+    return verify_ledger(ledger, VerifySources(key=key, kafka=False))
 
 
 def test_every_v1_event_loads_upcast_with_the_hash_of_its_v1_form(old_ledger):

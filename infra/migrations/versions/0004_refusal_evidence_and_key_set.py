@@ -3,6 +3,9 @@
 (``verifier_keys``: every verifier key and the checkpoints it may sign) and its signed notes
 (``key_set_notes``).
 
+A ledger that logged refusals before this revision has them sealed into the new chain here,
+in log order (``adopt_existing_refusals``): their protection starts at the upgrade.
+
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-02
@@ -48,6 +51,15 @@ def upgrade() -> None:
         sa.Column("retired_at", sa.String(40), nullable=True),
     )
     _checkpoint_table("key_set_notes")
+    _adopt_existing_refusals()
+
+
+def _adopt_existing_refusals() -> None:
+    # The chain's hashing is the ledger's own (one implementation, also used when verifying).
+    from infra.store.refusal_chain import adopt_existing_refusals
+    from infra.store.refusals import refused_commands
+
+    adopt_existing_refusals(op.get_bind(), refused_commands)
 
 
 def downgrade() -> None:

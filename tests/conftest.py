@@ -18,6 +18,18 @@ POSTGRES_URL = os.environ.get("OAR_TEST_POSTGRES_URL", "postgresql://postgres@12
 
 
 @pytest.fixture
+def cern_v2():
+    """The ILLUSTRATIVE CERN v2 (tests/support_packs) installed for one test, as the
+    ``policy_pack_versions`` setting would; the published packs only afterwards."""
+    from domain.policy.registry import install_versions
+    from support_packs.illustrative_cern_v2 import PACK_V2
+
+    install_versions((PACK_V2,))
+    yield PACK_V2
+    install_versions(())
+
+
+@pytest.fixture
 def clock() -> SimulatedClock:
     return SimulatedClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
 

@@ -118,6 +118,7 @@ def build_ledger(
     from service.ledger import LedgerApplication
 
     settings = settings or Settings()
+    install_policy_packs(settings)  # the rules its aggregates check: published + the setting's
     engine = build_ledger_engine(settings)
     if settings.create_tables:
         ensure_schema(engine)  # the ledger's own tables, migrated by Alembic
@@ -175,6 +176,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
 # The wiring of each concern lives in its own module; the root re-exports the builders so
 # that every entrypoint imports from one place. (These modules import nothing heavy.)
 from bootstrap.auth import build_denial_recorder, build_local_issuer, build_token_verifier  # noqa: E402
+from bootstrap.policy import PolicyPackSettingError, install_policy_packs  # noqa: E402
 from bootstrap.evidence import build_checkpoint_hook, build_checkpointer, checkpoint_now  # noqa: E402
 from bootstrap.relay import build_relay, build_relay_lock, build_wakeup, psycopg_conninfo  # noqa: E402
 from bootstrap.web import build_oidc_client, build_web_secret  # noqa: E402
@@ -182,6 +184,6 @@ from bootstrap.web import build_oidc_client, build_web_secret  # noqa: E402
 __all__ = [
     "Ledger", "build_checkpoint_hook", "build_checkpointer", "build_clock", "build_denial_recorder",
     "build_ledger", "build_ledger_engine", "build_local_issuer", "build_projection_engine", "build_projector", "build_relay",
-    "build_relay_lock", "build_token_verifier", "build_wakeup", "checkpoint_now", "event_store_env",
+    "build_relay_lock", "install_policy_packs", "PolicyPackSettingError", "build_token_verifier", "build_wakeup", "checkpoint_now", "event_store_env",
     "ledger_database_url", "psycopg_conninfo", "build_web_secret", "build_oidc_client",
 ]

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     pending_request_days: int | None = Field(
         None, ge=0, description="Compliance: flag requests waiting longer (unset = each pack's limit)"
     )
+    policy_pack_versions: str | None = Field(
+        None,
+        description="Further policy-pack versions to install (an amendment an institution published): "
+        "comma-separated module:attribute, each a PolicyPack; unset = the published packs only",
+    )
     consumer_session_timeout_ms: int = Field(10_000, ge=1000, description="Projector consumer group session")
     consumer_heartbeat_interval_ms: int = Field(3_000, ge=100, description="Projector heartbeat")
 
@@ -132,6 +137,24 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: str | None) -> str | None:
         """``OAR_OIDC_ISSUER=`` (the compose file's development env) means the local issuer."""
         return value.strip() or None if value is not None else None
+
+    @field_validator("policy_pack_versions")
+    @classmethod
+    def _module_attribute_pairs(cls, value: str | None) -> str | None:
+        """Each entry ``package.module:ATTRIBUTE``; checked at start, not at the first command."""
+        if value is None or not value.strip():
+            return None
+        for ref in (part.strip() for part in value.split(",") if part.strip()):
+            module, colon, attribute = ref.partition(":")
+            dotted = module.split(".")
+            if not (colon and attribute.isidentifier() and all(part.isidentifier() for part in dotted)):
+                raise ValueError(f"{ref[:80]!r} is not module:attribute (e.g. amendments.cern_2027:PACK)")
+        return value
+
+    @property
+    def policy_pack_version_refs(self) -> tuple[str, ...]:
+        """The ``module:attribute`` entries of ``policy_pack_versions``, in order."""
+        return tuple(part.strip() for part in (self.policy_pack_versions or "").split(",") if part.strip())
 
     @field_validator("database_password_file")
     @classmethod

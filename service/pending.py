@@ -47,11 +47,12 @@ class PendingItem:
         return self.waited_days > self.limit_days
 
 
-def limit_days(pack: str, override: int | None = None) -> int:
-    """The pack's limit for a timely answer (days); 14 if the pack names none."""
+def limit_days(pack: str, override: int | None = None, on: datetime | None = None) -> int:
+    """The pack's limit for a timely answer (days) in the version in force on ``on`` (the
+    latest when None); 14 if the pack names none."""
     if override is not None:
         return override
-    for check in policy_pack(pack).flags:
+    for check in policy_pack(pack, on).flags:
         if isinstance(check, RequestsAnsweredInTime):
             return check.days
     return 14
@@ -87,7 +88,7 @@ def pending_in(events: Iterable[LedgerEvent], on: datetime, override: int | None
             waiting.clear()
     if first is None:
         return []
-    limit = limit_days(first.policy_pack, override)
+    limit = limit_days(first.policy_pack, override, on)
     items = []
     for key, (since, extra) in waiting.items():
         kind = key[0]

@@ -17,6 +17,28 @@ from infra.settings import Settings
 POSTGRES_URL = os.environ.get("OAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def published_packs_after_each_test():
+    """A test that installed further pack versions (directly, or through settings given to
+    the composition root) leaves the process with the published packs only."""
+    yield
+    from domain.policy.registry import install_versions
+
+    install_versions(())
+
+
+@pytest.fixture
+def cern_v2():
+    """The ILLUSTRATIVE CERN v2 (tests/support_packs) installed for one test, as the
+    ``policy_pack_versions`` setting would; the published packs only afterwards."""
+    from domain.policy.registry import install_versions
+    from support_packs.illustrative_cern_v2 import PACK_V2
+
+    install_versions((PACK_V2,))
+    yield PACK_V2
+    install_versions(())
+
+
 @pytest.fixture
 def clock() -> SimulatedClock:
     return SimulatedClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))

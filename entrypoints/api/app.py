@@ -9,7 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger, install_policy_packs
 from entrypoints.api import problems
 from entrypoints.api.context import build_context
 from entrypoints.api.middleware import ApiMiddleware
@@ -33,6 +33,7 @@ def create_app(
     settings: Settings | None = None, *, ledger: Ledger | None = None, clock: Callable[[], datetime] | None = None
 ) -> FastAPI:
     settings = settings or Settings()
+    install_policy_packs(settings)  # the packs every route judges by: published + the setting's
     ledger = ledger or (build_ledger(settings, clock) if clock else build_ledger(settings))
     api_context = build_context(settings, ledger)
 

@@ -42,6 +42,7 @@ def describe_validation(error: ValidationError) -> str:
 def translate(error: Exception) -> tuple[ExitCode, str] | None:
     """(exit code, message) for errors we expect; None for a bug (let it crash)."""
     # Imported here: a command that never touched Kafka or the event store does not load them.
+    from bootstrap.policy import PolicyPackSettingError
     from infra.auth.errors import InvalidToken
     from infra.backup import BackupError
     from infra.kafka.relay_lock import RelayBusy
@@ -74,7 +75,7 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.UNAVAILABLE, f"Kafka broker unavailable: {error}"
     if isinstance(error, BackupError):
         return ExitCode.USAGE, f"backup: {error}"
-    if isinstance(error, SchemaOutOfDate):
+    if isinstance(error, (SchemaOutOfDate, PolicyPackSettingError)):
         return ExitCode.USAGE, str(error)
     if isinstance(error, LookupError):
         return ExitCode.USAGE, str(error)

@@ -97,6 +97,10 @@ def _root(
 
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
+    if settings.policy_pack_versions:  # every command then checks rules with them (--help imports no pack)
+        from bootstrap import install_policy_packs
+
+        install_policy_packs(settings)
     new_command_id()
     given = token or (settings.token.get_secret_value() if settings.token else None)
     ctx.obj = CliState(settings=settings, json_output=json_output, token=given)

@@ -1,21 +1,45 @@
 """The API's view of ``oar-ledger policy show``, through real HTTP: the packs as they stood
-on a date (the version then in force), bad input naming the field, authentication required.
-And the provenance of an API write: the event records the token's method and issuer."""
+on a date (the version then in force; the ILLUSTRATIVE CERN v2 installed through the
+``policy_pack_versions`` setting, the published v1 only without it), bad input naming the
+field, authentication required. And the provenance of an API write: the event records the
+token's method and issuer."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from test_api_support import ApiServer, Caller, group_body, api, http, oidc  # noqa: F401
+from support_packs.illustrative_cern_v2 import REF
+from test_api_support import AUDIENCE, ApiServer, Caller, group_body, api, http, oidc  # noqa: F401
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def http_v2(settings, oidc, clock):
+    """The API of a ledger whose settings install the illustrative CERN v2."""
+    configured = settings.model_copy(update={"oidc_issuer": oidc.issuer, "token_audience": AUDIENCE,
+                                             "policy_pack_versions": REF})  # fmt: skip
+    server = ApiServer(configured, clock)
+    try:
+        with httpx.Client(base_url=server.url, timeout=20) as client:
+            yield client
+    finally:
+        server.close()
 
 
 def _rules(info: dict, command: str) -> list[str]:
     return [r["rule"] for r in next(c for c in info["commands"] if c["command"] == command)["rules"]]
 
 
-def test_policy_packs_as_they_stood_on_a_date(http, oidc) -> None:
+def test_only_the_published_packs_are_served_without_the_setting(http, oidc) -> None:
     reader = Caller(http, oidc.token("m-1"))
+    listed = reader.get("/policy/packs", on="2026-12-01").json()
+    assert [(p["pack"], p["version"]) for p in listed["items"]] == [("cern", "1"), ("lse", "1")]
+    assert "illustrative" not in str(listed).lower()
+
+
+def test_policy_packs_as_they_stood_on_a_date(http_v2, oidc) -> None:
+    reader = Caller(http_v2, oidc.token("m-1"))
     before = reader.get("/policy/packs/cern", on="2025-12-31")
     after = reader.get("/policy/packs/cern", on="2026-02-01")
     assert before.status_code == after.status_code == 200

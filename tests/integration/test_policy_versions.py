@@ -1,7 +1,10 @@
 """A ledger with decisions under two versions of the CERN pack (v1 until 2025-12-31, the
-illustrative v2 from 2026-01-01), on SQLite and PostgreSQL: each decision is checked against
-and records the version in force on its date, and `oar-ledger compliance --on DATE` (the real
-console script, from the projections) judges each date with the version then in force."""
+ILLUSTRATIVE v2 from 2026-01-01, installed as a real amendment would be: through the
+``policy_pack_versions`` setting, in process and in the console script's environment), on
+SQLite and PostgreSQL: each decision is checked against and records the version in force on
+its date, and `oar-ledger compliance --on DATE` (the real console script, from the
+projections) judges each date with the version then in force. Without the setting, the same
+console script judges every date with the published v1."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from domain import commands as c
 from bootstrap import build_projection_engine, build_relay
 from entrypoints.demo.script import DemoRun
 from service.history import group_state
+from support_packs.illustrative_cern_v2 import REF, installing_env
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +50,7 @@ def scenario(run: DemoRun) -> None:
 
 def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, dev_broker, unique_topic, tmp_path):
     bootstrap = dev_broker.bootstrap_servers
-    s = on_topic(settings, unique_topic)
+    s = on_topic(settings, unique_topic).model_copy(update={"policy_pack_versions": REF})
     if s.uses_postgres:
         s = s.model_copy(update={"var_dir": tmp_path / "var"})
     create_topics(s, bootstrap)
@@ -76,8 +80,8 @@ def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, d
     finally:
         engine.dispose()
 
-    def waiting(on: str) -> list[tuple[str, str]]:
-        done = subprocess.run([oar_ledger(), "compliance", "--on", on, "--json"], env=cli_env(s), cwd=tmp_path,
+    def waiting(on: str, env: dict[str, str] = installing_env()) -> list[tuple[str, str]]:
+        done = subprocess.run([oar_ledger(), "compliance", "--on", on, "--json"], env=cli_env(s, **env), cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         return [(f["clause"], f["detail"]) for f in json.loads(done.stdout) if f["rule"] == "requests-answered-in-time"]
@@ -86,3 +90,6 @@ def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, d
     assert waiting("2026-01-03") == [("CERN-AG §18 (v2, illustrative)", "request of a-50 waiting 14 days")]
     assert waiting("2026-01-12") == [("CERN-AG §18 (v2, illustrative)", "request of a-50 waiting 23 days"),
                                      ("CERN-AG §18 (v2, illustrative)", "request of a-51 waiting 10 days")]  # fmt: skip
+    # the published text only (no setting): v1's 14 days on every date
+    assert waiting("2026-01-03", env={}) == []  # a-50 waits 14 days: not over 14
+    assert waiting("2026-01-12", env={}) == [("CERN-AG §18", "request of a-50 waiting 23 days")]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import infra.rules_catalogue as catalogue
-from domain.policy import cern, cern_amendments, lse
+from domain.policy import cern, lse
+from support_packs.illustrative_cern_v2 import PACK_V2
 
 pytestmark = pytest.mark.unit
 
@@ -22,9 +23,9 @@ def test_the_readme_catalogue_matches_the_packs() -> None:
 def test_a_changed_rule_is_detected_and_rewritten(tmp_path, monkeypatch) -> None:
     copy = tmp_path / "README.md"
     copy.write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
-    amended = replace(cern_amendments.PACK_V2, version="3", amendment="fees capped")
+    amended = replace(PACK_V2, version="3", amendment="fees capped")
     monkeypatch.setattr(catalogue, "installed_packs",
-                        lambda: {"cern": (cern.PACK, cern_amendments.PACK_V2, amended), "lse": (lse.PACK,)})  # fmt: skip
+                        lambda: {"cern": (cern.PACK, PACK_V2, amended), "lse": (lse.PACK,)})  # fmt: skip
     assert not catalogue.check_catalogue(copy)
     assert catalogue.write_catalogue(copy) and catalogue.check_catalogue(copy)
     text = copy.read_text(encoding="utf-8")
@@ -32,9 +33,14 @@ def test_a_changed_rule_is_detected_and_rewritten(tmp_path, monkeypatch) -> None
     assert text.startswith(README.read_text(encoding="utf-8").split(catalogue.START)[0])  # the rest is kept
 
 
-def test_every_version_command_and_flag_is_in_the_catalogue() -> None:
+def test_the_catalogue_holds_only_the_published_packs_by_default() -> None:
     text = catalogue.render_catalogue()
-    for pack in (cern.PACK, cern_amendments.PACK_V2, lse.PACK):
+    assert "illustrative" not in text.lower() and "<b>cern v2</b>" not in text and "<b>cern v1</b>" in text
+
+
+def test_every_version_command_and_flag_is_in_the_catalogue(cern_v2) -> None:
+    text = catalogue.render_catalogue()
+    for pack in (cern.PACK, cern_v2, lse.PACK):
         assert f"<b>{pack.name} v{pack.version}</b>" in text
         for command, governs in pack.decisions.items():
             assert f"| `{command.__name__}` | {governs.clause} |" in text

@@ -80,3 +80,8 @@ def test_nothing_waits_on_a_rejected_group(world) -> None:
 
 def test_the_limit_is_the_packs() -> None:
     assert (limit_days("cern"), limit_days("lse"), limit_days("lse", 30)) == (14, 5, 30)
+
+
+def test_the_limit_is_that_of_the_version_in_force_on_the_day_asked(cern_v2) -> None:
+    assert limit_days("cern", on=datetime(2025, 12, 31, tzinfo=UTC)) == 14
+    assert limit_days("cern", on=datetime(2026, 1, 2, tzinfo=UTC)) == 7 == limit_days("cern")

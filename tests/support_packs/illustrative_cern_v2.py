@@ -1,8 +1,11 @@
-"""Version 2 of the CERN pack: an ILLUSTRATIVE amendment, not a CERN text.
+"""A version 2 of the CERN pack for the tests: an ILLUSTRATIVE amendment, not a CERN text.
 
-The CERN guidelines in ``seeds/`` exist in one version (last updated 6 March 2025). To show,
-and test, that the ledger applies the rules in force on each date, this module adds a
-plausible amendment in force from 1 January 2026. It changes two rules and nothing else:
+The CERN guidelines in ``seeds/`` exist in one version (last updated 6 March 2025), and the
+ledger installs only that one. To test that the ledger applies the rules in force on each
+date, the tests install this plausible amendment, in force from 1 January 2026, the way a
+real one is installed: through the ``policy_pack_versions`` setting
+(``OAR_POLICY_PACK_VERSIONS=support_packs.illustrative_cern_v2:PACK_V2`` with ``tests/`` on
+``PYTHONPATH``; see ``REF``). It changes two rules and nothing else:
 
 * §24 says participation should be free of charge "wherever possible"; version 2 makes
   events for an under-18 audience free of charge (a decision rule on proposing an event).
@@ -10,13 +13,14 @@ plausible amendment in force from 1 January 2026. It changes two rules and nothi
   7 days (version 1: 14) for the compliance flag.
 
 Its clauses say "(v2, illustrative)" so that no one mistakes them for the published text.
-Replace this module with a real amendment when CERN publishes one.
+It lives under tests/ so that no production ledger can enforce it by default.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from domain import commands as c
 from domain.compliance import CERN_FLAGS, RequestsAnsweredInTime
@@ -24,6 +28,8 @@ from domain.policy.base import Governs, Rule, Situation, cern
 from domain.policy.cern import PACK
 
 ILLUSTRATIVE = "(v2, illustrative)"
+REF = "support_packs.illustrative_cern_v2:PACK_V2"
+"""The ``policy_pack_versions`` setting that installs this version."""
 
 
 class FreeForUnder18s(Rule):
@@ -62,3 +68,10 @@ PACK_V2 = replace(
         "of charge (§24); members' requests answered within 7 days, was 14 (§18)."
     ),
 )
+
+
+def installing_env() -> dict[str, str]:
+    """What an ``oar-ledger`` process needs in its environment to install this version:
+    the setting, and tests/ on its import path."""
+    tests = Path(__file__).resolve().parents[1]
+    return {"OAR_POLICY_PACK_VERSIONS": REF, "PYTHONPATH": str(tests)}

@@ -105,6 +105,7 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
         kafka_client_config(settings, bootstrap),
         ledger_spec,
         batch_size=batch_size,
+        ack_timeout=settings.kafka_ack_timeout_seconds,
     )
     ledger.closers.append(relay.close)
     return relay
@@ -133,6 +134,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         client=kafka_client_config(settings, bootstrap),
         group_id=settings.projector_group_id if use_group else None,
         dead_letter_topic=settings.dead_letter_topic,
+        ack_timeout=settings.kafka_ack_timeout_seconds,
         consumer_options={
             "session_timeout_ms": settings.consumer_session_timeout_ms,
             "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,

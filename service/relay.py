@@ -6,6 +6,11 @@ position only after the broker acknowledged the whole batch. So after a crash it
 resumes where the broker last confirmed: a batch may be sent twice across a crash
 (consumers deduplicate by ``ce_id`` / ``ledger_position``), but nothing is skipped
 and one group's events are never reordered (one key, one partition).
+
+Every wait on the broker is bounded (``kafka_*_timeout`` settings): a batch not
+acknowledged in time means a stalled broker, handled like an outage (logged with the
+backlog, producer rebuilt, retried with backoff). A message the broker refuses for
+good (``infra.kafka.refusals``) stops the relay with :class:`MessageRefused`.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from eventsourcing.utils import resolve_topic
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-from infra.kafka.config import producer_config
+from infra.kafka.config import close_producer, producer_config
 from infra.kafka.envelope import encode_stored
+from infra.kafka.refusals import reason, refuses_message
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
 
@@ -36,6 +42,18 @@ class BrokerDataLoss(RelayError):
     """The broker no longer holds what it acknowledged: republish from the store."""
 
 
+class MessageRefused(RelayError):
+    """The broker (or the producer, before sending) refuses an event for good: retrying
+    cannot help. Everything before it is published; nothing after it is."""
+
+    def __init__(self, notification: Any, error: BaseException) -> None:
+        self.position, self.reason = notification.id, reason(error)
+        super().__init__(
+            f"the event at ledger position {notification.id} (group {notification.originator_id}, "
+            f"version {notification.originator_version}) cannot be published: {self.reason}"
+        )
+
+
 @cache
 def _type_name(topic: str) -> str:
     return resolve_topic(topic).type_name()
@@ -43,9 +61,9 @@ def _type_name(topic: str) -> str:
 
 class Relay:
     def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any],
-                 spec: TopicSpec, batch_size: int = 1000) -> None:  # fmt: skip
+                 spec: TopicSpec, batch_size: int = 1000, ack_timeout: float = 30.0) -> None:  # fmt: skip
         self.recorder, self.state, self.client, self.spec = recorder, state, client, spec
-        self.batch_size = batch_size
+        self.batch_size, self.ack_timeout = batch_size, ack_timeout
         self._producer: KafkaProducer | None = None
 
     # -- checks --------------------------------------------------------------------
@@ -104,13 +122,36 @@ class Relay:
             key, value, headers = encode_stored(
                 _type_name(n.topic), n.originator_id, n.originator_version, n.state, n.id
             )
-            futures.append((n.id, producer.send(self.spec.name, key=key, value=value, headers=headers)))
-        producer.flush()
-        for position, future in futures:
-            metadata = future.get(timeout=30)  # raises if the broker did not acknowledge
-            progress.partitions[metadata.partition] = (metadata.offset, position)
-        progress.position = batch[-1].id
-        self.state.save(progress)  # only now: everything up to here is acknowledged
+            try:
+                futures.append((n, producer.send(self.spec.name, key=key, value=value, headers=headers)))
+            except KafkaError as error:  # e.g. larger than the producer's max_request_size
+                if not refuses_message(error):
+                    raise
+                self._acknowledge(producer, futures, progress)
+                raise MessageRefused(n, error) from None
+        self._acknowledge(producer, futures, progress)
+
+    def _acknowledge(self, producer: KafkaProducer, futures: list[tuple[Any, Any]], progress: RelayProgress) -> None:
+        """Wait (bounded) for the broker's acknowledgements, then record how far they go:
+        up to the end, or up to the first message it refused for good."""
+        if not futures:
+            return
+        producer.flush(timeout=self.ack_timeout)  # KafkaTimeoutError: a stalled broker
+        acknowledged = None
+        try:
+            for n, future in futures:
+                try:
+                    metadata = future.get(timeout=self.ack_timeout)  # raises if not acknowledged
+                except KafkaError as error:
+                    if refuses_message(error):
+                        raise MessageRefused(n, error) from None
+                    raise
+                progress.partitions[metadata.partition] = (metadata.offset, n.id)
+                acknowledged = n.id
+        finally:
+            if acknowledged is not None:
+                progress.position = acknowledged
+                self.state.save(progress)  # only now: everything up to here is acknowledged
 
     def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
                after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip
@@ -130,9 +171,9 @@ class Relay:
                 delay = 1.0
             except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError
                 waiting = self.pending()
-                log.warning("broker unavailable (%s); %d event(s) waiting; retrying in %.0fs",
-                            outage, waiting, delay)  # fmt: skip
-                self.close()
+                log.warning("broker unavailable or stalled (%s); %d event(s) waiting; retrying in %.0fs",
+                            reason(outage), waiting, delay)  # fmt: skip
+                self.close(timeout=0)  # unacknowledged batches are sent again by a new producer
                 checked = False  # after an outage, make sure the broker kept its data
                 stop.wait(delay)
                 delay = min(delay * 2, max_backoff)
@@ -141,14 +182,15 @@ class Relay:
         """How many stored events are not yet acknowledged by the broker."""
         return max(0, (self.recorder.max_notification_id() or 0) - self.state.load().position)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Close the producer within ``timeout`` seconds (unacknowledged messages dropped)."""
         if self._producer is not None:
-            self._producer.close(timeout=5)
-            self._producer = None
+            producer, self._producer = self._producer, None
+            close_producer(producer, timeout)
 
     def _get_producer(self) -> KafkaProducer:
         if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client))
+            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         return self._producer
 
     def _cluster_id(self) -> str:

@@ -19,6 +19,7 @@ from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
+from service.stopping import StopRequested, StopSignals
 
 kafka_app = typer.Typer(help="Create and check the ledger's Kafka topics.", no_args_is_help=True)
 log = logging.getLogger("oar.relay")
@@ -84,27 +85,42 @@ def relay(
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="Events per acknowledged batch.")] = 1000,
 ) -> None:
-    """Publish every stored event, in order, to the ledger topic (the outbox relay)."""
+    """Publish every stored event, in order, to the ledger topic (the outbox relay).
+
+    SIGTERM or Ctrl-C stops it at once, even while it waits for a stalled broker: what
+    the broker acknowledged is recorded, the rest is sent again by the next relay."""
     settings, ledger = state(ctx).settings, state(ctx).ledger
     bootstrap = require_bootstrap(settings)
-    with relay_lock(settings, ledger.engine):
-        relay_ = build_relay(ledger, bootstrap, batch_size)
-        if republish:
-            ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
-            relay_.republish()
-            out.print(f"republishing every event from the store to {settings.ledger_topic}")
-        relay_.check()
-        if once:
-            _drain_with_progress(relay_, settings.ledger_topic)
-            return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        from service.evidence.service import checkpoint_hook
+    relay_ = None
+    with StopSignals(interrupt=True) as stop:
+        try:
+            with relay_lock(settings, ledger.engine):
+                relay_ = build_relay(ledger, bootstrap, batch_size)
+                _publish(relay_, ledger, bootstrap, stop, once=once, republish=republish)
+                return
+        except StopRequested:
+            if relay_ is not None:
+                relay_.close(timeout=0)  # nothing unacknowledged is recorded: drop it now
+    position = relay_.state.load().position if relay_ is not None else "(not started)"
+    out.print(f"relay stopped by {stop.received} at ledger position {position}")
 
-        relay_.follow(stop, after_drain=checkpoint_hook(ledger, bootstrap))
-        out.print(f"relay stopped at ledger position {relay_.state.load().position}")
+
+def _publish(relay_, ledger, bootstrap: str, stop: StopSignals, *, once: bool, republish: bool) -> None:
+    settings = ledger.settings
+    if republish:
+        ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
+        relay_.republish()
+        out.print(f"republishing every event from the store to {settings.ledger_topic}")
+    relay_.check()
+    if once:
+        _drain_with_progress(relay_, settings.ledger_topic)
+        return
+    out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
+    from service.evidence.service import checkpoint_hook
+
+    hook = checkpoint_hook(ledger, bootstrap)
+    relay_.follow(stop, max_backoff=settings.relay_max_backoff_seconds, after_drain=hook)
+    out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 
 def _drain_with_progress(relay_, topic: str) -> None:

@@ -35,7 +35,7 @@ from bootstrap import Ledger, build_ledger
 from infra.clock import SimulatedClock
 from infra.evidence.keys import generate_key
 from infra.evidence.records import StoredRecord, from_notification, read_records
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, signing_key_path
 from service.evidence.verifier import verify_ledger
 

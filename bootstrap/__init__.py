@@ -7,6 +7,7 @@ project's own tables and the clock from one :class:`Settings`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +110,45 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
     )
     ledger.closers.append(relay.close)
     return relay
+
+
+def build_relay_lock(ledger: Ledger) -> AbstractContextManager[None]:
+    """The one-relay-per-ledger lock (advisory lock on PostgreSQL, file lock on SQLite)."""
+    from infra.kafka.relay_lock import relay_lock
+
+    return relay_lock(ledger.settings, ledger.engine)
+
+
+def build_checkpointer(ledger: Ledger, *, bootstrap: str | None = None):
+    """A checkpointer configured from the settings; publishes checkpoints if ``bootstrap``
+    is given. Raises ``MissingSigningKey`` when there is no key file."""
+    from infra.evidence.publish import publisher_for
+    from infra.evidence.signing import checkpoint_origin, load_signer
+    from service.evidence.checkpointer import Checkpointer
+
+    settings = ledger.settings
+    origin = checkpoint_origin(settings)
+    return Checkpointer(
+        ledger.app.recorder, ledger.engine, load_signer(settings), origin,
+        every_events=settings.checkpoint_every_events, every_seconds=settings.checkpoint_every_seconds,
+        publisher=publisher_for(settings, bootstrap, origin),
+    )  # fmt: skip
+
+
+def build_checkpoint_hook(ledger: Ledger, bootstrap: str | None = None):
+    """The relay loop's checkpoint hook; its checkpointer is closed with the ledger."""
+    from service.evidence.service import CheckpointHook
+
+    hook = CheckpointHook(lambda: build_checkpointer(ledger, bootstrap=bootstrap), ledger.app.clock)
+    ledger.closers.append(hook.close)
+    return hook
+
+
+def checkpoint_now(ledger: Ledger, *, bootstrap: str | None = None, force: bool = True):
+    """Extend the tree and sign a checkpoint now (``force``) or only if due; None if nothing new."""
+    from service.evidence.service import checkpoint_with
+
+    return checkpoint_with(build_checkpointer(ledger, bootstrap=bootstrap), ledger.app.clock(), force=force)
 
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:

@@ -1,4 +1,4 @@
-"""The ledger application: one method per command, on eventsourcing's Application.
+"""The ledger application: ``execute`` runs any command, on eventsourcing's Application.
 
 Each command loads its group, lets the aggregate check the rules and record
 events, and saves them in one transaction. A version conflict (another writer
@@ -36,6 +36,37 @@ from infra.store.refusals import Refusal, RefusalLog
 
 C = TypeVar("C", bound=c.GroupCommand)
 Operation = Callable[[Group, Any, datetime], None]
+
+
+OPERATIONS: dict[type[c.GroupCommand], Operation] = {
+    # One line per command: which aggregate operation carries it out.
+    c.ApproveGroup: Group.approve,
+    c.RejectGroup: Group.reject,
+    c.AppointManager: Group.appoint_manager,
+    c.RemoveManager: Group.remove_manager,
+    c.JoinGroup: Group.join,
+    c.RequestMembership: Group.request_membership,
+    c.ApproveMembership: Group.approve_membership,
+    c.RejectMembership: Group.reject_membership,
+    c.LeaveGroup: Group.leave,
+    c.RequestTermination: Group.request_termination,
+    c.TerminateGroup: Group.terminate,
+    c.DeactivateGroup: Group.deactivate,
+    c.ReactivateGroup: Group.reactivate,
+    c.ReportSocialMediaSpace: Group.report_social_media,
+    c.ProposeGathering: Group.propose_gathering,
+    c.ApproveGathering: Group.approve_gathering,
+    c.RejectGathering: Group.reject_gathering,
+    c.ListGathering: Group.list_gathering,
+    c.ProposeSpeaker: Group.propose_speaker,
+    c.ApproveSpeaker: Group.approve_speaker,
+    c.RejectSpeaker: Group.reject_speaker,
+    c.RegisterParticipant: Group.register_participant,
+    c.RecordAttendance: Group.record_attendance,
+    c.RequestSponsorship: Group.request_sponsorship,
+    c.ApproveSponsorship: Group.approve_sponsorship,
+    c.RejectSponsorship: Group.reject_sponsorship,
+}
 
 
 class ConflictError(Exception):
@@ -88,7 +119,17 @@ class LedgerApplication(Application):
 
     # -- commands ------------------------------------------------------------------
 
-    def request_group(self, command: c.RequestGroup) -> Receipt:
+    def execute(self, command: c.GroupCommand) -> Receipt:
+        """Run ``command`` on its group: the one entry point of every write."""
+        if isinstance(command, c.RequestGroup):
+            return self._request_group(command)
+        try:
+            operation = OPERATIONS[type(command)]
+        except KeyError:
+            raise TypeError(f"no operation for {type(command).__name__}") from None
+        return self._change(command, operation)
+
+    def _request_group(self, command: c.RequestGroup) -> Receipt:
         # No existence read first: the id is derived from the slug, so a duplicate
         # collides with the recorded group on save (one read less per request).
         at = self.clock()
@@ -99,84 +140,6 @@ class LedgerApplication(Application):
             raise AlreadyRecorded(f"group {command.group} is already in the ledger") from None
         self._keep(command.group, group)
         return receipt
-
-    def approve_group(self, command: c.ApproveGroup) -> Receipt:
-        return self._change(command, Group.approve)
-
-    def reject_group(self, command: c.RejectGroup) -> Receipt:
-        return self._change(command, Group.reject)
-
-    def appoint_manager(self, command: c.AppointManager) -> Receipt:
-        return self._change(command, Group.appoint_manager)
-
-    def remove_manager(self, command: c.RemoveManager) -> Receipt:
-        return self._change(command, Group.remove_manager)
-
-    def join_group(self, command: c.JoinGroup) -> Receipt:
-        return self._change(command, Group.join)
-
-    def request_membership(self, command: c.RequestMembership) -> Receipt:
-        return self._change(command, Group.request_membership)
-
-    def approve_membership(self, command: c.ApproveMembership) -> Receipt:
-        return self._change(command, Group.approve_membership)
-
-    def reject_membership(self, command: c.RejectMembership) -> Receipt:
-        return self._change(command, Group.reject_membership)
-
-    def leave_group(self, command: c.LeaveGroup) -> Receipt:
-        return self._change(command, Group.leave)
-
-    def request_termination(self, command: c.RequestTermination) -> Receipt:
-        return self._change(command, Group.request_termination)
-
-    def terminate_group(self, command: c.TerminateGroup) -> Receipt:
-        return self._change(command, Group.terminate)
-
-    def deactivate_group(self, command: c.DeactivateGroup) -> Receipt:
-        return self._change(command, Group.deactivate)
-
-    def reactivate_group(self, command: c.ReactivateGroup) -> Receipt:
-        return self._change(command, Group.reactivate)
-
-    def report_social_media(self, command: c.ReportSocialMediaSpace) -> Receipt:
-        return self._change(command, Group.report_social_media)
-
-    def propose_gathering(self, command: c.ProposeGathering) -> Receipt:
-        return self._change(command, Group.propose_gathering)
-
-    def approve_gathering(self, command: c.ApproveGathering) -> Receipt:
-        return self._change(command, Group.approve_gathering)
-
-    def reject_gathering(self, command: c.RejectGathering) -> Receipt:
-        return self._change(command, Group.reject_gathering)
-
-    def list_gathering(self, command: c.ListGathering) -> Receipt:
-        return self._change(command, Group.list_gathering)
-
-    def propose_speaker(self, command: c.ProposeSpeaker) -> Receipt:
-        return self._change(command, Group.propose_speaker)
-
-    def approve_speaker(self, command: c.ApproveSpeaker) -> Receipt:
-        return self._change(command, Group.approve_speaker)
-
-    def reject_speaker(self, command: c.RejectSpeaker) -> Receipt:
-        return self._change(command, Group.reject_speaker)
-
-    def register_participant(self, command: c.RegisterParticipant) -> Receipt:
-        return self._change(command, Group.register_participant)
-
-    def record_attendance(self, command: c.RecordAttendance) -> Receipt:
-        return self._change(command, Group.record_attendance)
-
-    def request_sponsorship(self, command: c.RequestSponsorship) -> Receipt:
-        return self._change(command, Group.request_sponsorship)
-
-    def approve_sponsorship(self, command: c.ApproveSponsorship) -> Receipt:
-        return self._change(command, Group.approve_sponsorship)
-
-    def reject_sponsorship(self, command: c.RejectSponsorship) -> Receipt:
-        return self._change(command, Group.reject_sponsorship)
 
     # -- queries -------------------------------------------------------------------
 

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import AbstractContextManager
 
-from bootstrap import build_relay
-from service.relay import BrokerDataLoss
-from infra.kafka.relay_lock import relay_lock
+from service.relay import BrokerDataLoss, Relay
 
 
-def publish_pending(ledger: Any, bootstrap: str, *, ephemeral_broker: bool) -> tuple[int, int]:
+def publish_pending(
+    relay: Relay, lock: AbstractContextManager[object], *, ephemeral_broker: bool
+) -> tuple[int, int]:
     """Publish every event the broker has not acknowledged; (sent, ledger position).
 
-    The development broker keeps nothing when it stops, so a new one looks like a
-    broker that lost data: it is simply republished. A real broker that lost data
-    raises :class:`BrokerDataLoss` (the operator decides: ``relay --republish``).
-    Raises ``RelayBusy`` if another relay holds the lock.
+    ``lock`` is the one-relay-per-ledger lock (``bootstrap.build_relay_lock``); it raises
+    ``RelayBusy`` if another relay holds it. The development broker keeps nothing when it
+    stops, so a new one looks like a broker that lost data: it is simply republished. A
+    real broker that lost data raises :class:`BrokerDataLoss` (the operator decides:
+    ``relay --republish``).
     """
-    with relay_lock(ledger.settings, ledger.engine):
-        relay = build_relay(ledger, bootstrap)
+    with lock:
         try:
             relay.check()
         except BrokerDataLoss:

@@ -10,7 +10,7 @@ import typer
 from bootstrap import build_ledger, build_projection_engine
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out
+from entrypoints.render import err, out
 from infra.contracts import DRIFT_HINT, check_contracts, write_contracts
 
 db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)

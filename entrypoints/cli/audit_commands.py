@@ -15,7 +15,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.projection_commands import _projections
-from entrypoints.cli.render import out, print_json, table, to_jsonable
+from entrypoints.render import out, print_json, table, to_jsonable
 from projections.queries import AUDIT_COLUMNS, audit_page, audit_rows, group_id_of
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,12 +37,12 @@ def build_command(command_class: type, **fields: Any) -> Any:
     return command_class.model_validate({k: v for k, v in fields.items() if v is not None})
 
 
-def run_command(ctx: typer.Context, command_class: type, handler: Callable, **fields: Any) -> None:
+def run_command(ctx: typer.Context, command_class: type, **fields: Any) -> None:
     """Validate, execute through the application, and report what was recorded."""
-    from entrypoints.cli.render import print_receipt
+    from entrypoints.render import print_receipt
 
     command = build_command(command_class, **fields)
-    receipt = handler(state(ctx).ledger.app, command)
+    receipt = state(ctx).ledger.app.execute(command)
     print_receipt(receipt, state(ctx).json_output)
     publish_embedded(state(ctx))
 
@@ -52,7 +51,7 @@ def publish_embedded(cli: CliState) -> None:
     """Embedded default only: if the development broker runs, publish at once so a
     single user sees the topic filled. With a configured Kafka the relay service
     publishes; a command never fails because publishing could not happen now."""
-    from entrypoints.cli.render import err
+    from entrypoints.render import err
     from infra.kafka.runtime import running_dev_broker
 
     if cli.settings.kafka_bootstrap_servers:
@@ -61,11 +60,13 @@ def publish_embedded(cli: CliState) -> None:
     if bootstrap is None:
         err.print("stored; not on Kafka yet (no broker running: `oar-ledger broker`, then `oar-ledger relay`)")
         return
+    from bootstrap import build_relay, build_relay_lock
     from service.publishing import publish_pending
     from infra.kafka.relay_lock import RelayBusy
 
     try:
-        sent, _ = publish_pending(cli.ledger, bootstrap, ephemeral_broker=True)
+        relay = build_relay(cli.ledger, bootstrap)
+        sent, _ = publish_pending(relay, build_relay_lock(cli.ledger), ephemeral_broker=True)
         err.print(f"published {sent} event(s) to {cli.settings.ledger_topic}")
     except RelayBusy:
         err.print("stored; the running relay will publish it")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import typer
 
-from bootstrap import build_ledger
+from bootstrap import build_ledger, build_relay, build_relay_lock
 from entrypoints.cli.context import state
-from entrypoints.cli.render import out
+from entrypoints.render import out
 from infra.clock import SimulatedClock
 from entrypoints.demo.script import DemoRun
 from entrypoints.demo.evidence import checkpoint_and_verify
@@ -53,6 +53,6 @@ def demo(ctx: typer.Context) -> None:
 
 
 def _publish(ledger, bootstrap: str, ephemeral: bool) -> None:
-    sent, position = publish_pending(ledger, bootstrap, ephemeral_broker=ephemeral)
+    sent, position = publish_pending(build_relay(ledger, bootstrap), build_relay_lock(ledger), ephemeral_broker=ephemeral)
     out.print(f"Published {sent} event(s) to Kafka topic {ledger.settings.ledger_topic} at {bootstrap} "
               f"(ledger position {position}).")  # fmt: skip

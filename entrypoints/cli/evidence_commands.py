@@ -18,13 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from entrypoints.cli.context import CliState, state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out, print_json
+from entrypoints.render import err, out, print_json
 from service.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
 from service.evidence.proofs import Prover, verify_document
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, load_signer, read_verifier_key, signing_key_path
 
 keys_app = typer.Typer(help="The Ed25519 key that signs checkpoints.", no_args_is_help=True)

@@ -13,7 +13,6 @@ from domain import commands as c
 from domain.values import Purpose, SponsorSector
 from entrypoints.cli.context import run_command
 from entrypoints.cli.options import Actor, ActingRole, EventSlug, GroupSlug, MemberId, Reason, actor
-from service.ledger import LedgerApplication as App
 
 event_app = typer.Typer(help="Propose, decide and list group events (§20-§24, Annex 1).", no_args_is_help=True)
 speaker_app = typer.Typer(help="Propose and decide guest speakers (§22).", no_args_is_help=True)
@@ -44,7 +43,7 @@ def propose(
 ) -> None:
     """A manager proposes an event for OAR approval (§20, §21, §24)."""
     run_command(
-        ctx, c.ProposeGathering, App.propose_gathering, actor=actor(actor_id, role),
+        ctx, c.ProposeGathering, actor=actor(actor_id, role),
         group=group, gathering=event, title=title, starts_at=starts_at, purpose=purpose,
         connection=connection, fee_per_participant=fee, cost_per_participant=cost,
         under_18_audience=under_18, for_financial_gain=for_financial_gain, political=political,
@@ -54,13 +53,13 @@ def propose(
 @event_app.command("approve")
 def approve(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR approves a proposed event (§20, §21)."""
-    run_command(ctx, c.ApproveGathering, App.approve_gathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
+    run_command(ctx, c.ApproveGathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
 
 
 @event_app.command("reject")
 def reject(ctx: typer.Context, group: GroupSlug, event: EventSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR rejects a proposed event (§20, §21)."""
-    run_command(ctx, c.RejectGathering, App.reject_gathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
+    run_command(ctx, c.RejectGathering, actor=actor(actor_id, role), group=group, gathering=event, reason=reason)
 
 
 @event_app.command("list")
@@ -70,31 +69,31 @@ def list_event(
     actor_id: Actor, role: ActingRole,
 ) -> None:  # fmt: skip
     """Record that an approved event was listed on the platform (Annex 1: 3-4 weeks ahead)."""
-    run_command(ctx, c.ListGathering, App.list_gathering, actor=actor(actor_id, role), group=group, gathering=event, listed_on=listed_on.date())
+    run_command(ctx, c.ListGathering, actor=actor(actor_id, role), group=group, gathering=event, listed_on=listed_on.date())
 
 
 @speaker_app.command("propose")
 def propose_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, actor_id: Actor, role: ActingRole) -> None:
     """A manager proposes a guest speaker (§22)."""
-    run_command(ctx, c.ProposeSpeaker, App.propose_speaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker)
+    run_command(ctx, c.ProposeSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker)
 
 
 @speaker_app.command("approve")
 def approve_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR approves a guest speaker before the event (§22)."""
-    run_command(ctx, c.ApproveSpeaker, App.approve_speaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
+    run_command(ctx, c.ApproveSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
 
 
 @speaker_app.command("reject")
 def reject_speaker(ctx: typer.Context, group: GroupSlug, event: EventSlug, speaker: Speaker, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR rejects a guest speaker (§22)."""
-    run_command(ctx, c.RejectSpeaker, App.reject_speaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
+    run_command(ctx, c.RejectSpeaker, actor=actor(actor_id, role), group=group, gathering=event, speaker=speaker, reason=reason)
 
 
 @attendance_app.command("register")
 def register(ctx: typer.Context, group: GroupSlug, event: EventSlug, member: MemberId, actor_id: Actor, role: ActingRole) -> None:
     """Register a group member as a participant (§19: members only)."""
-    run_command(ctx, c.RegisterParticipant, App.register_participant, actor=actor(actor_id, role), group=group, gathering=event, member=member)
+    run_command(ctx, c.RegisterParticipant, actor=actor(actor_id, role), group=group, gathering=event, member=member)
 
 
 @attendance_app.command("record")
@@ -105,7 +104,7 @@ def record(
     """Mark registered participants attended / did not attend; log unregistered attendees (§30, Annex 1)."""
     marks = {m: "attended" for m in attended or ()} | {m: "did-not-attend" for m in did_not_attend or ()}
     run_command(
-        ctx, c.RecordAttendance, App.record_attendance, actor=actor(actor_id, role), group=group,
+        ctx, c.RecordAttendance, actor=actor(actor_id, role), group=group,
         gathering=event, marks=marks, unregistered_attendees=tuple(unregistered or ()),
     )  # fmt: skip
 
@@ -121,7 +120,7 @@ def request_sponsorship(
 ) -> None:  # fmt: skip
     """A manager asks the OAR's prior consent to a sponsorship (§25), screened by §26."""
     run_command(
-        ctx, c.RequestSponsorship, App.request_sponsorship, actor=actor(actor_id, role), group=group,
+        ctx, c.RequestSponsorship, actor=actor(actor_id, role), group=group,
         gathering=event, sponsorship=sponsorship, sponsor=sponsor, sector=sector,
         bidding_for_cern_contracts=bidding, offers_cern_name_or_logo=offers_cern_name, reason=reason,
     )  # fmt: skip
@@ -130,11 +129,11 @@ def request_sponsorship(
 @sponsorship_app.command("approve")
 def approve_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR gives its written consent to a sponsorship (§25, screened by §26)."""
-    run_command(ctx, c.ApproveSponsorship, App.approve_sponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
+    run_command(ctx, c.ApproveSponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
 
 
 @sponsorship_app.command("reject")
 def reject_sponsorship(ctx: typer.Context, group: GroupSlug, event: EventSlug, sponsorship: Ref, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR refuses a sponsorship (§25, §26)."""
-    run_command(ctx, c.RejectSponsorship, App.reject_sponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
+    run_command(ctx, c.RejectSponsorship, actor=actor(actor_id, role), group=group, gathering=event, sponsorship=sponsorship, reason=reason)
 

@@ -10,7 +10,6 @@ from domain import commands as c
 from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
 from entrypoints.cli.context import run_command
 from entrypoints.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
-from service.ledger import LedgerApplication as App
 
 group_app = typer.Typer(help="Request, decide, deactivate and terminate groups.", no_args_is_help=True)
 manager_app = typer.Typer(help="Appoint and remove group managers (§7).", no_args_is_help=True)
@@ -35,7 +34,7 @@ def request(
 ) -> None:
     """Ask the OAR to create a group (§15, §16); it is active once approved."""
     run_command(
-        ctx, c.RequestGroup, App.request_group, actor=actor(actor_id, role), group=group,
+        ctx, c.RequestGroup, actor=actor(actor_id, role), group=group,
         name=name, group_type=group_type, managed_by=managed_by, visibility=visibility,
         objectives=objectives, membership_criteria=tuple(criterion or ()),
         proposed_managers=tuple(manager), policy_pack=policy,
@@ -45,13 +44,13 @@ def request(
 @group_app.command("approve")
 def approve(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR approves the creation of a requested group (§11, §16; needs 2 managers, §7)."""
-    run_command(ctx, c.ApproveGroup, App.approve_group, actor=actor(actor_id, role), group=group, reason=reason)
+    run_command(ctx, c.ApproveGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
 
 @group_app.command("reject")
 def reject(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR rejects a requested group (§11, §16)."""
-    run_command(ctx, c.RejectGroup, App.reject_group, actor=actor(actor_id, role), group=group, reason=reason)
+    run_command(ctx, c.RejectGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
 
 @group_app.command("request-termination")
@@ -60,7 +59,7 @@ def request_termination(
 ) -> None:
     """The group's managers ask the OAR to terminate the group (§32)."""
     run_command(
-        ctx, c.RequestTermination, App.request_termination,
+        ctx, c.RequestTermination,
         actor=actor(actor_id, role), group=group, reason=reason,
     )  # fmt: skip
 
@@ -76,7 +75,7 @@ def terminate(
 ) -> None:
     """OAR terminates the group (§14, §32); it then accepts no further commands."""
     run_command(
-        ctx, c.TerminateGroup, App.terminate_group,
+        ctx, c.TerminateGroup,
         actor=actor(actor_id, role), group=group, initiative=initiative, reason=reason,
     )  # fmt: skip
 
@@ -94,7 +93,7 @@ def deactivate(
 ) -> None:
     """OAR deactivates a group, e.g. inactive for over a year (§19)."""
     run_command(
-        ctx, c.DeactivateGroup, App.deactivate_group, actor=actor(actor_id, role),
+        ctx, c.DeactivateGroup, actor=actor(actor_id, role),
         group=group, discussed_with_managers=discussed, reason=reason,
     )  # fmt: skip
 
@@ -102,7 +101,7 @@ def deactivate(
 @group_app.command("reactivate")
 def reactivate(ctx: typer.Context, group: GroupSlug, reason: Reason, actor_id: Actor, role: ActingRole) -> None:
     """OAR reactivates a deactivated group (§19; needs 2 managers, §7)."""
-    run_command(ctx, c.ReactivateGroup, App.reactivate_group, actor=actor(actor_id, role), group=group, reason=reason)
+    run_command(ctx, c.ReactivateGroup, actor=actor(actor_id, role), group=group, reason=reason)
 
 
 @group_app.command("report-social-media")
@@ -116,7 +115,7 @@ def report_social_media(
 ) -> None:
     """Report an external social-media space of the group (a §6 compliance flag)."""
     run_command(
-        ctx, c.ReportSocialMediaSpace, App.report_social_media,
+        ctx, c.ReportSocialMediaSpace,
         actor=actor(actor_id, role), group=group, platform=platform, reason=reason,
     )  # fmt: skip
 
@@ -132,7 +131,7 @@ def appoint(
 ) -> None:
     """Appoint a manager (§7: at most three)."""
     run_command(
-        ctx, c.AppointManager, App.appoint_manager,
+        ctx, c.AppointManager,
         actor=actor(actor_id, role), group=group, manager=manager, reason=reason,
     )  # fmt: skip
 
@@ -148,6 +147,6 @@ def remove(
 ) -> None:
     """Remove a manager (§7: an active group keeps at least two)."""
     run_command(
-        ctx, c.RemoveManager, App.remove_manager,
+        ctx, c.RemoveManager,
         actor=actor(actor_id, role), group=group, manager=manager, reason=reason,
     )  # fmt: skip

@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bootstrap import build_relay
+from bootstrap import build_checkpoint_hook, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.cli.render import err, out
+from entrypoints.render import err, out
 from infra.kafka.config import kafka_client_config, topic_specs
-from infra.kafka.relay_lock import relay_lock
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
@@ -94,7 +93,7 @@ def relay(
     relay_ = None
     with StopSignals(interrupt=True) as stop:
         try:
-            with relay_lock(settings, ledger.engine):
+            with build_relay_lock(ledger):
                 relay_ = build_relay(ledger, bootstrap, batch_size)
                 _publish(relay_, ledger, bootstrap, stop, once=once, republish=republish)
                 return
@@ -116,9 +115,7 @@ def _publish(relay_, ledger, bootstrap: str, stop: StopSignals, *, once: bool, r
         _drain_with_progress(relay_, settings.ledger_topic)
         return
     out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-    from service.evidence.service import checkpoint_hook
-
-    hook = checkpoint_hook(ledger, bootstrap)
+    hook = build_checkpoint_hook(ledger, bootstrap)
     relay_.follow(stop, max_backoff=settings.relay_max_backoff_seconds, after_drain=hook)
     out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 

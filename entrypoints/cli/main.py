@@ -14,7 +14,7 @@ from entrypoints.cli.gathering_commands import attendance_app, event_app, speake
 from entrypoints.cli.group_commands import group_app, manager_app
 from entrypoints.cli.member_commands import member_app
 from entrypoints.cli.query_commands import history, refusals, show
-from entrypoints.cli.render import err
+from entrypoints.render import err
 
 
 def create_app() -> typer.Typer:

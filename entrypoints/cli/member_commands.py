@@ -9,7 +9,6 @@ import typer
 from domain import commands as c
 from entrypoints.cli.context import run_command
 from entrypoints.cli.options import Actor, ActingRole, GroupSlug, MemberId, Reason, actor
-from service.ledger import LedgerApplication as App
 
 member_app = typer.Typer(help="Join, request, moderate and leave group membership.", no_args_is_help=True)
 
@@ -19,13 +18,13 @@ Criterion = Annotated[str, typer.Option(help="§9: the group's objective criteri
 @member_app.command("join")
 def join(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
     """The acting member joins a public group at once (§8)."""
-    run_command(ctx, c.JoinGroup, App.join_group, actor=actor(actor_id, role), group=group)
+    run_command(ctx, c.JoinGroup, actor=actor(actor_id, role), group=group)
 
 
 @member_app.command("request")
 def request(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
     """The acting member asks to join a private group (§9); a manager decides."""
-    run_command(ctx, c.RequestMembership, App.request_membership, actor=actor(actor_id, role), group=group)
+    run_command(ctx, c.RequestMembership, actor=actor(actor_id, role), group=group)
 
 
 @member_app.command("approve")
@@ -35,7 +34,7 @@ def approve(
 ) -> None:  # fmt: skip
     """A manager of the group accepts a pending request (§9, §19)."""
     run_command(
-        ctx, c.ApproveMembership, App.approve_membership, actor=actor(actor_id, role),
+        ctx, c.ApproveMembership, actor=actor(actor_id, role),
         group=group, member=member, criterion=criterion, reason=reason,
     )  # fmt: skip
 
@@ -47,7 +46,7 @@ def reject(
 ) -> None:  # fmt: skip
     """A manager rejects a pending request against the group's criteria (§9, §19)."""
     run_command(
-        ctx, c.RejectMembership, App.reject_membership, actor=actor(actor_id, role),
+        ctx, c.RejectMembership, actor=actor(actor_id, role),
         group=group, member=member, criterion=criterion, reason=reason,
     )  # fmt: skip
 
@@ -55,4 +54,4 @@ def reject(
 @member_app.command("leave")
 def leave(ctx: typer.Context, group: GroupSlug, actor_id: Actor, role: ActingRole) -> None:
     """The acting member leaves the group."""
-    run_command(ctx, c.LeaveGroup, App.leave_group, actor=actor(actor_id, role), group=group)
+    run_command(ctx, c.LeaveGroup, actor=actor(actor_id, role), group=group)

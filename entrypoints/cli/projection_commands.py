@@ -14,7 +14,7 @@ from bootstrap import build_projection_engine, build_projector
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.kafka_commands import require_bootstrap
-from entrypoints.cli.render import err, out, print_json, table
+from entrypoints.render import err, out, print_json, table
 from infra.db import make_engine
 from projections.compare import compare
 from projections.compliance import compliance_view, end_of, flag_rows

@@ -10,7 +10,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
 from entrypoints.cli.options import GroupSlug
-from entrypoints.cli.render import out, print_json, table
+from entrypoints.render import out, print_json, table
 from service.history import group_state, history_row
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bootstrap import Ledger
-from entrypoints.cli.render import out
+from entrypoints.render import out
 from service.evidence.audit_trail import ProjectionAuditTrail
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, ensure_signing_key
 from service.evidence.verifier import verify_ledger
 

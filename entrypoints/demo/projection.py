@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from domain.compliance import Flag
 from bootstrap import build_projection_engine, build_projector
-from entrypoints.cli.render import out, table
+from entrypoints.render import out, table
 from infra.settings import Settings
 from projections.compliance import compliance_view
 from projections.queries import audit_page, group_id_of

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from domain import commands as c
 from domain.actors import Actor
@@ -44,26 +42,26 @@ class DemoRun:
     suffix: str
     outcomes: list[Outcome] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
-    steps: list[tuple[datetime, int, Callable, c.GroupCommand]] = field(default_factory=list)
+    steps: list[tuple[datetime, int, c.GroupCommand]] = field(default_factory=list)
 
     def slug(self, base: str) -> str:
         return f"{base}-{self.suffix}"
 
-    def at(self, when: str, handler: Callable[[LedgerApplication, Any], Any], command: c.GroupCommand) -> None:
+    def at(self, when: str, command: c.GroupCommand) -> None:
         """Schedule ``command`` at ``when`` (ISO 8601); ``play`` runs steps in time order."""
-        self.steps.append((datetime.fromisoformat(when), len(self.steps), handler, command))
+        self.steps.append((datetime.fromisoformat(when), len(self.steps), command))
 
     def play(self) -> None:
-        for when, _, handler, command in sorted(self.steps, key=lambda step: step[:2]):
+        for when, _, command in sorted(self.steps, key=lambda step: step[:2]):
             self.clock.set(when)
-            self.do(handler, command)
+            self.do(command)
         self.steps.clear()
 
-    def do(self, handler: Callable[[LedgerApplication, Any], Any], command: c.GroupCommand) -> bool:
+    def do(self, command: c.GroupCommand) -> bool:
         """Run one command; a refusal is an expected part of the story, not a failure."""
         name = type(command).__name__
         try:
-            receipt = handler(self.app, command)
+            receipt = self.app.execute(command)
         except DomainError as refusal:
             clause = getattr(refusal, "clause", "")
             message = getattr(refusal, "message", str(refusal))

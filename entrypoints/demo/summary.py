@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from domain.compliance import Flag
-from entrypoints.cli.render import out, table
+from entrypoints.render import out, table
 from entrypoints.demo.script import DemoRun
 
 # The rules table of DESIGN.md: every row must be exercised by the demo.

@@ -24,9 +24,9 @@ from infra.evidence.checkpoint_store import CheckpointStore, StoredCheckpoint
 from infra.evidence.errors import TamperError
 from infra.evidence.leaves import Leaf, LeafStore, leaf_of
 from infra.evidence.merkle import MerkleTree
-from infra.evidence.publish import CheckpointPublisher, publisher_for
+from infra.evidence.publish import CheckpointPublisher
 from infra.evidence.records import from_notification
-from infra.evidence.signing import Signer, checkpoint_origin, load_signer
+from infra.evidence.signing import Signer
 
 log = logging.getLogger("oar.evidence")
 
@@ -43,20 +43,6 @@ class Checkpointer:
         self.leaves, self.checkpoints = LeafStore(engine), CheckpointStore(engine)
         self.tree = MerkleTree()
         self._last_position = 0
-
-    @classmethod
-    def for_ledger(cls, ledger: Any, *, bootstrap: str | None = None) -> Checkpointer:
-        """A checkpointer configured from ``ledger.settings``; publishes if ``bootstrap`` is given.
-
-        Raises ``MissingSigningKey`` when there is no key file.
-        """
-        settings = ledger.settings
-        origin = checkpoint_origin(settings)
-        return cls(
-            ledger.app.recorder, ledger.engine, load_signer(settings), origin,
-            every_events=settings.checkpoint_every_events, every_seconds=settings.checkpoint_every_seconds,
-            publisher=publisher_for(settings, bootstrap, origin),
-        )  # fmt: skip
 
     # -- the tree ------------------------------------------------------------------------
 

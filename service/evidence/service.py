@@ -1,19 +1,21 @@
-"""Entry points for the rest of the ledger: the relay loop, the demo, the CLI.
+"""Checkpointing for the rest of the ledger: the relay loop, the demo, the CLI.
 
-* ``checkpoint_hook(ledger, bootstrap)`` returns a callable for a long-running loop
-  (the relay): call it after each drain; it extends the tree incrementally and signs a
-  checkpoint when the schedule says so. It never raises: problems are logged (a missing
-  key once), so the relay keeps publishing whatever happens to checkpointing.
-* ``checkpoint_now(ledger, bootstrap=..., force=True)`` for one-shot callers (the demo,
-  ``oar-ledger checkpoint``): raises ``MissingSigningKey`` / ``TamperError``.
+* :class:`CheckpointHook` is a callable for a long-running loop (the relay): call it after
+  each drain; it extends the tree incrementally and signs a checkpoint when the schedule
+  says so. It never raises: problems are logged (a missing key once), so the relay keeps
+  publishing whatever happens to checkpointing.
+* :func:`checkpoint_with` for one-shot callers (the demo, ``oar-ledger checkpoint``):
+  raises ``MissingSigningKey`` / ``TamperError``.
 
-Both take time from the ledger's clock (``ledger.app.clock()``).
+The composition root builds the checkpointer (``bootstrap.build_checkpointer``) and hands
+it over; time comes from the ledger's clock.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
 
 from infra.evidence.checkpoint_store import StoredCheckpoint
 from service.evidence.checkpointer import Checkpointer
@@ -25,17 +27,17 @@ log = logging.getLogger("oar.evidence")
 class CheckpointHook:
     """``hook()`` = extend the tree and checkpoint if due; returns the new checkpoint or None."""
 
-    def __init__(self, ledger: Any, bootstrap: str | None = None) -> None:
-        self.ledger, self.bootstrap = ledger, bootstrap
+    def __init__(self, make_checkpointer: Callable[[], Checkpointer], clock: Callable[[], datetime]) -> None:
+        self.make_checkpointer, self.clock = make_checkpointer, clock
         self.checkpointer: Checkpointer | None = None
+        self._retired: list[Checkpointer] = []
         self._last_problem = ""
 
     def __call__(self) -> StoredCheckpoint | None:
         try:
             if self.checkpointer is None:
-                self.checkpointer = Checkpointer.for_ledger(self.ledger, bootstrap=self.bootstrap)
-                self.ledger.closers.append(self.checkpointer.close)
-            made = self.checkpointer.maybe_checkpoint(self.ledger.app.clock())
+                self.checkpointer = self.make_checkpointer()
+            made = self.checkpointer.maybe_checkpoint(self.clock())
         except MissingSigningKey as problem:
             self._report(logging.WARNING, f"checkpoints disabled: {problem}")
             return None
@@ -44,12 +46,24 @@ class CheckpointHook:
             return None
         except Exception as problem:  # noqa: BLE001 - e.g. the database is briefly unavailable
             self._report(logging.WARNING, f"checkpointing failed, will retry: {problem}")
-            self.checkpointer = None  # rebuild from the tables next time
+            self._retire()  # rebuild from the tables next time
             return None
         self._last_problem = ""
         if made is not None:
             log.info("checkpoint %d signed (root %s)", made.size, made.root_hash.hex()[:16])
         return made
+
+    def close(self) -> None:
+        """Close every checkpointer this hook made (the composition root calls it at the end)."""
+        self._retire()
+        for checkpointer in self._retired:
+            checkpointer.close()
+        self._retired.clear()
+
+    def _retire(self) -> None:
+        if self.checkpointer is not None:
+            self._retired.append(self.checkpointer)
+            self.checkpointer = None
 
     def _report(self, level: int, message: str) -> None:
         if message != self._last_problem:  # once per distinct problem, not every loop
@@ -57,16 +71,10 @@ class CheckpointHook:
             self._last_problem = message
 
 
-def checkpoint_hook(ledger: Any, bootstrap: str | None = None) -> CheckpointHook:
-    """A callable for the relay loop; publishes checkpoints if ``bootstrap`` is given."""
-    return CheckpointHook(ledger, bootstrap)
-
-
-def checkpoint_now(ledger: Any, *, bootstrap: str | None = None, force: bool = True) -> StoredCheckpoint | None:
-    """Extend the tree and sign a checkpoint (``force``) or only if due; None if nothing new."""
-    checkpointer = Checkpointer.for_ledger(ledger, bootstrap=bootstrap)
+def checkpoint_with(checkpointer: Checkpointer, now: datetime, *, force: bool = True) -> StoredCheckpoint | None:
+    """Extend the tree and sign a checkpoint (``force``) or only if due; None if nothing new.
+    Closes ``checkpointer``."""
     try:
-        now = ledger.app.clock()
         return checkpointer.checkpoint(now) if force else checkpointer.maybe_checkpoint(now)
     finally:
         checkpointer.close()

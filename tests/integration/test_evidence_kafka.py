@@ -15,7 +15,7 @@ from test_evidence_support import demo_ledger, evidence_settings, make_key
 from bootstrap import Ledger, build_relay
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
-from service.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from service.evidence.verifier import verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import encode_stored

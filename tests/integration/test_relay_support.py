@@ -83,8 +83,8 @@ class PacedRun(DemoRun):
 
     pause: float = 0.0
 
-    def do(self, handler, command) -> bool:  # type: ignore[no-untyped-def]
-        accepted = super().do(handler, command)
+    def do(self, command) -> bool:  # type: ignore[no-untyped-def]
+        accepted = super().do(command)
         time.sleep(self.pause)
         return accepted
 

@@ -11,7 +11,8 @@ from enum import IntEnum
 from pydantic import ValidationError
 
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from service.relay import BrokerDataLoss, RelayError
+from consumers.failures import ProjectorStopped
+from service.relay import BrokerDataLoss, MessageRefused, RelayError
 from infra.kafka.relay_lock import RelayBusy
 from service.ledger import ConflictError
 
@@ -56,6 +57,11 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.CONFLICT, f"conflict: {error}"
     if isinstance(error, BrokerDataLoss):
         return ExitCode.INTEGRITY, f"broker lost data: {error}\n  rebuild the topic with `oar-ledger relay --republish`"
+    if isinstance(error, MessageRefused):
+        return ExitCode.INTEGRITY, (f"relay stopped: {error}\n  retrying cannot help; events before position "
+                                    f"{error.position} are published, none after it")
+    if isinstance(error, ProjectorStopped):
+        return ExitCode.INTEGRITY, f"projector stopped: {error}"
     if isinstance(error, RelayBusy):
         return ExitCode.CONFLICT, f"conflict: {error}"
     if isinstance(error, RelayError):

@@ -1,7 +1,8 @@
 """The one place where errors become exit codes and messages on stderr.
 
 0 ok, 2 usage or validation, 3 refused by a rule, 4 not found, 5 conflict;
-operational commands add 6 (broker unavailable) and 7 (integrity: data lost or altered).
+operational commands add 6 (broker unavailable) and 7 (integrity: data lost or altered);
+``verify`` adds 8 (unverified: no trusted key checked the checkpoint signatures).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ExitCode(IntEnum):
     CONFLICT = 5
     UNAVAILABLE = 6
     INTEGRITY = 7
+    UNVERIFIED = 8
 
 
 class CliError(Exception):

@@ -99,8 +99,8 @@ class VerifyReport:
         if self.verified:
             return [*text, "verified: no disagreement found"]
         if self.ok:
-            return [*text, "NOT verified: no disagreement found, but the checkpoint signatures were not checked "
-                           "(no trusted verifier key: pass --key or set OAR_VERIFIER_KEY)"]  # fmt: skip
+            return [*text, "NOT verified: the checkpoint signatures were not checked (no trusted verifier key: "
+                           "pass --key or set OAR_VERIFIER_KEY); nothing else disagrees"]  # fmt: skip
         findings = self.ordered()
         text.append(f"{self.total} disagreement(s); first at {findings[0].describe()}")
         text += [f"  then {f.describe()}" for f in findings[1:limit]]

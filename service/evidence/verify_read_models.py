@@ -7,8 +7,8 @@ does between two projections. So an edited actor in ``audit_trail``, a deleted
 ``memberships`` row or a changed sponsor is a finding, not only a changed event hash.
 
 The projection may lag: each group is folded up to the version the projection holds for
-it (``groups.version``), so events not projected yet are not differences. A group whose
-row is missing from ``groups`` is not folded; its other rows then show up as differences.
+it (``groups.version``, or its audit trail's last version if the ``groups`` row is gone),
+so events not projected yet are not differences.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from infra.db import make_engine
 from infra.evidence.records import StoredRecord, read_records
 from infra.kafka.envelope import event_from_body
 from projections.compare import compare
-from projections.tables import groups, read_models
+from projections.tables import audit_trail, groups, read_models
 from projections.writer import apply_events
 from service.evidence.findings import MAX_PER_SOURCE, Check, VerifyReport
 
@@ -33,8 +33,7 @@ def verify_read_models(projection: Engine, recorder: Any, report: VerifyReport, 
                        batch_size: int = 1000) -> None:  # fmt: skip
     """Fold the store as far as ``projection`` got, compare, report each differing row."""
     sink = report.sink("read models")
-    with projection.connect() as connection:
-        projected = {str(r.group_id): r.version for r in connection.execute(select(groups.c.group_id, groups.c.version))}
+    projected = _projected_versions(projection)
     with tempfile.TemporaryDirectory(prefix="oar-verify-") as folder:
         folded = make_engine(f"sqlite:///{Path(folder) / 'folded.sqlite'}")
         try:
@@ -52,6 +51,16 @@ def verify_read_models(projection: Engine, recorder: Any, report: VerifyReport, 
     summary = (f"{len(projected)} group(s) of the projection compared row by row with a fold of "
                f"{count} stored event(s)")  # fmt: skip
     report.checks.append(Check("read models", status, summary))
+
+
+def _projected_versions(projection: Engine) -> dict[str, int]:
+    """How far the projection got, per group: its ``groups`` row's version, or (if that row
+    is missing) the last version its audit trail holds."""
+    last_in_trail = select(audit_trail.c.group_id, func.max(audit_trail.c.version)).group_by(audit_trail.c.group_id)
+    with projection.connect() as connection:
+        found = {str(g): v for g, v in connection.execute(last_in_trail)}
+        found |= {str(g): v for g, v in connection.execute(select(groups.c.group_id, groups.c.version))}
+    return found
 
 
 def _fold(recorder: Any, engine: Engine, projected: dict[str, int], sink: Callable[..., None],

@@ -7,7 +7,7 @@ project's own tables and the clock from one :class:`Settings`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from infra.clock import system_clock
-from infra.db import make_engine, metadata
+from infra.db import make_engine, metadata, table_creation_lock
 from infra.settings import Settings
 from service.ledger import LedgerApplication
 from infra.store.refusals import RefusalLog
@@ -78,17 +78,19 @@ def build_ledger(
     settings = settings or Settings()
     if not settings.uses_postgres:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(ledger_database_url(settings), settings.database_schema)
-    if settings.create_tables:
-        metadata.create_all(engine)
-    refusals = RefusalLog(engine)
-    app = LedgerApplication(
-        env=event_store_env(settings),
-        clock=clock,
-        refusals=refusals,
-        conflict_retries=settings.conflict_retries,
-        cache_size=settings.command_cache_size,
-    )
+    url = ledger_database_url(settings)
+    with table_creation_lock(url) if settings.create_tables else nullcontext():
+        engine = make_engine(url, settings.database_schema)  # may create the schema
+        if settings.create_tables:
+            metadata.create_all(engine)
+        refusals = RefusalLog(engine)
+        app = LedgerApplication(
+            env=event_store_env(settings),
+            clock=clock,
+            refusals=refusals,
+            conflict_retries=settings.conflict_retries,
+            cache_size=settings.command_cache_size,
+        )
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 
 
@@ -158,8 +160,9 @@ def build_projection_engine(settings: Settings, url: str | None = None) -> Engin
     url = url or settings.projection_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
-    read_models.create_all(engine)
+    with table_creation_lock(url):
+        engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+        read_models.create_all(engine)
     return engine
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from consumers.failures import ProjectorStopped, park
 from infra.kafka.config import close_producer, producer_config
-from infra.kafka.envelope import decode
+from infra.kafka.envelope import EnvelopeError, LedgerMessage, decode
 from projections.writer import apply_events, record_offset, stale_among, stored_offsets
 
 log = logging.getLogger("oar.projector")
@@ -99,7 +99,7 @@ class Projector:
 
     def _apply_batch(self, connection: Any, records: list[Any]) -> int:
         """Decode, refuse stale groups, apply as one unit of work; raises on the first problem."""
-        messages = [decode(r.key, r.value, r.headers) for r in records]
+        messages = [sealed(decode(r.key, r.value, r.headers)) for r in records]
         if stale := stale_among(connection, {str(m.group_id) for m in messages}):
             record, message = next((r, m) for r, m in zip(records, messages) if str(m.group_id) in stale)
             raise ProjectorStopped.stale(record, message)
@@ -131,6 +131,15 @@ class Projector:
 
     def _total_known(self) -> int:
         return sum(self.consumer.highwater(tp) or 0 for tp in self.consumer.assignment())
+
+
+def sealed(message: LedgerMessage) -> LedgerMessage:
+    """The message's content hashes to its ``event_hash`` (header and body agree): an
+    altered message is refused before it is applied (its link is checked on apply)."""
+    if message.body.get("event_hash") != message.event_hash or message.recomputed_hash() != message.event_hash:
+        raise EnvelopeError(f"event {message.event_id}: its content does not hash to its event_hash "
+                            f"{message.event_hash[:12]}… (altered or forged)")  # fmt: skip
+    return message
 
 
 class _SeekOnAssign(ConsumerRebalanceListener):

@@ -26,18 +26,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from domain.canonical import GENESIS_HASH
 from domain.events.base import LedgerEvent
 from domain.events.group import GroupRequested
+from projections.chain import ProjectionError, check_link, check_same_as_applied
 from projections.changes import Change, Delete, Increment, Insert, Update, Upsert
 from projections.tables import read_models
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
-
-
-class ProjectionError(Exception):
-    """An event that cannot be applied (out of order, unknown group)."""
 
 
 @dataclass(frozen=True)
@@ -177,30 +173,6 @@ def _inserts(table: str, rows: Iterable[Row | None]) -> list[Write]:
     return [Write("insert", table, shape, rows) for shape, rows in shapes.items()]
 
 
-def _about(event: LedgerEvent, position: int) -> str:
-    return f"event {event.event_id} (group {event.originator_id}, version {event.originator_version}, position {position})"
-
-
-def _check_link(event: LedgerEvent, group: Row | None, position: int) -> None:
-    """The group's hash chain: the event's ``previous_hash`` is the last applied event's hash
-    (the genesis hash for version 1). A forged or altered next version breaks it."""
-    last = GENESIS_HASH if group is None else group.get("last_hash")
-    if last and event.previous_hash != last:  # no last_hash: a row loaded without it (tests)
-        raise ProjectionError(f"{_about(event, position)} breaks the hash chain: its previous_hash "
-                              f"{event.previous_hash[:12]}… is not version {event.originator_version - 1}'s "
-                              f"event_hash {last[:12]}…")  # fmt: skip
-
-
-def _check_same_as_applied(event: LedgerEvent, group: Row | None, position: int) -> None:
-    """A duplicate of the last applied version must be that event: two different events
-    claiming one version mean one of them was forged (the first may already be applied)."""
-    last = None if group is None else group.get("last_hash")
-    if last and event.originator_version == group["version"] and event.event_hash != last:
-        raise ProjectionError(f"{_about(event, position)} differs from the version {event.originator_version} "
-                              f"already applied (event_hash {event.event_hash[:12]}… vs {last[:12]}…): "
-                              "two different events claim one version, one of them forged")  # fmt: skip
-
-
 class Staging:
     """A batch's rows in memory: ``keys`` are the rows it may touch, by table (see
     ``touched``), ``loaded`` the rows the database holds among them; the others are absent."""
@@ -222,14 +194,14 @@ class Staging:
         projected = None if group is None else group["version"]
         expected = 1 if projected is None else projected + 1
         if event.originator_version < expected:
-            _check_same_as_applied(event, group, position)
+            check_same_as_applied(event, group, position)
             return False
         if event.originator_version > expected or (projected is None and not isinstance(event, GroupRequested)):
             raise ProjectionError(
                 f"event {event.event_id} (group {event.originator_id}, version {event.originator_version}, "
                 f"position {position}) arrived before version {expected}: an event is missing"
             )
-        _check_link(event, group, position)
+        check_link(event, group, position)
         self.apply(changes)
         return True
 

@@ -35,7 +35,9 @@ def refuses_message(error: BaseException) -> bool:
 
 
 def reason(error: BaseException) -> str:
-    """The error's class and text, e.g. ``MessageSizeTooLargeError: The message is ...``."""
-    text = str(error).strip()
-    name = type(error).__name__
-    return f"{name}: {text}" if text and text != name else name
+    """The error's class and text, e.g. ``MessageSizeTooLargeError: The message is ...``
+    (broker errors already start with ``[Error N] <class>``)."""
+    text, name = str(error).strip(), type(error).__name__
+    if name in text:
+        return text
+    return f"{name}: {text}" if text else name

@@ -33,6 +33,8 @@ PROCESSES = 30
 def _start(at: float, args: list[str], env: dict[str, str], log: str) -> None:
     """In a forked child: wait for the common start, run ``oar-ledger ARGS``, exit with its
     code (a traceback is written to ``log``)."""
+    for name in [k for k in os.environ if k.startswith(("OAR_", "KAFKA_"))]:
+        del os.environ[name]  # nothing of the developer's own settings
     os.environ.update(env)
     time.sleep(max(0.0, at - time.time()))
     code: int | str | None = 0
@@ -49,8 +51,6 @@ def _start(at: float, args: list[str], env: dict[str, str], log: str) -> None:
 def test_thirty_processes_start_at_once_on_a_fresh_postgres_schema(tmp_path):
     schema = f"oar_par_{uuid.uuid4().hex[:12]}"
     env = {"OAR_DATABASE_URL": POSTGRES_URL, "OAR_DATABASE_SCHEMA": schema, "OAR_VAR_DIR": str(tmp_path / "var")}
-    for name in [k for k in os.environ if k.startswith(("OAR_", "KAFKA_"))]:
-        env.setdefault(name, "")
     fork = multiprocessing.get_context("fork")
     at = time.time() + 2.0
     children = []

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, delete, select, text, update
 from test_evidence_cli import run, seed
+from test_evidence_support import Tamper
 from test_projector_support import create_topics, on_topic, project
 from test_relay_support import open_ledger, play_demo_year
 
@@ -144,3 +145,25 @@ def test_a_tampered_row_of_every_read_model_table_is_caught(projected, tmp_path,
     found = [f for f in report.findings if f.source == "read models"]
     assert not report.ok and found, [f.describe() for f in report.findings]
     assert any(f"read model {table.name} row" in f.what for f in found), [f.what for f in found]
+
+
+def test_an_event_that_no_longer_folds_is_a_finding_not_a_crash(projected, tmp_path):
+    """A stored event altered so that it no longer validates: the store check reports it,
+    and the fold reports it too, skipping the rest of its group, instead of raising."""
+    settings, clock, key = projected
+    var = tmp_path / "var"
+    shutil.copytree(settings.var_dir, var)
+    copy = settings.model_copy(update={"var_dir": var})
+    with open_ledger(copy, clock) as ledger:
+        tamper = Tamper(ledger)
+        position = tamper.positions()[5]
+        tamper.alter(position, actor_role="emperor")
+        engine = make_engine(copy.projection_url)
+        try:
+            report = verify_ledger(ledger, key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
+                                   read_models=engine)  # fmt: skip
+        finally:
+            engine.dispose()
+    assert report.first().position == position and report.first().source == "store"
+    assert any(f.source == "read models" and f.position == position and "cannot fold" in f.what
+               for f in report.findings), [f.describe() for f in report.findings]  # fmt: skip

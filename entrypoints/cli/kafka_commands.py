@@ -110,10 +110,12 @@ def _publish(relay_, ledger, bootstrap: str, stop: StopSignals, *, once: bool, r
         ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
         relay_.republish()
         out.print(f"republishing every event from the store to {settings.ledger_topic}")
-    relay_.check()
     if once:
+        relay_.check()
         _drain_with_progress(relay_, settings.ledger_topic)
         return
+    # follow mode checks the broker inside its retry loop: a broker that is down or stalled
+    # when the relay starts is waited for; one that lost data still stops it (exit 7)
     out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
     hook = build_checkpoint_hook(ledger, bootstrap)
     relay_.follow(stop, max_backoff=settings.relay_max_backoff_seconds, after_drain=hook)

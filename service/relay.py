@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -127,21 +128,23 @@ class Relay:
             except KafkaError as error:  # e.g. larger than the producer's max_request_size
                 if not refuses_message(error):
                     raise
-                self._acknowledge(producer, futures, progress)
+                self._acknowledge(futures, progress)
                 raise MessageRefused(n, error) from None
-        self._acknowledge(producer, futures, progress)
+        self._acknowledge(futures, progress)
 
-    def _acknowledge(self, producer: KafkaProducer, futures: list[tuple[Any, Any]], progress: RelayProgress) -> None:
+    def _acknowledge(self, futures: list[tuple[Any, Any]], progress: RelayProgress) -> None:
         """Wait (bounded) for the broker's acknowledgements, then record how far they go:
         up to the end, or up to the first message it refused for good."""
         if not futures:
             return
-        producer.flush(timeout=self.ack_timeout)  # KafkaTimeoutError: a stalled broker
+        # One deadline for the whole batch (kafka-python's flush(timeout) waits that long per
+        # internal batch, i.e. per partition); the sender sends after linger_ms anyway.
+        deadline = time.monotonic() + self.ack_timeout
         acknowledged = None
         try:
             for n, future in futures:
-                try:
-                    metadata = future.get(timeout=self.ack_timeout)  # raises if not acknowledged
+                try:  # KafkaTimeoutError once the deadline passes: a stalled broker
+                    metadata = future.get(timeout=max(0.001, deadline - time.monotonic()))
                 except KafkaError as error:
                     if refuses_message(error):
                         raise MessageRefused(n, error) from None

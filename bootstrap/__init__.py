@@ -7,6 +7,7 @@ project's own tables and the clock from one :class:`Settings`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,41 +88,46 @@ def build_ledger(
     import infra.evidence.tables  # noqa: F401  (Merkle leaves and checkpoints live in the ledger database)
     import infra.kafka.relay_state  # noqa: F401  (its tables live in the ledger database)
     import infra.store.idempotency  # noqa: F401  (the API's idempotency keys live in the ledger database)
-    from infra.db import make_engine, metadata
+    from infra.db import make_engine, metadata, table_creation_lock
     from infra.store.refusals import RefusalLog
     from service.ledger import LedgerApplication
 
     settings = settings or Settings()
     if not settings.uses_postgres:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(ledger_database_url(settings), settings.database_schema)
-    if settings.create_tables:
-        metadata.create_all(engine)
-    refusals = RefusalLog(engine)
-    app = LedgerApplication(
-        env=event_store_env(settings),
-        clock=clock,
-        refusals=refusals,
-        conflict_retries=settings.conflict_retries,
-        cache_size=settings.command_cache_size,
-    )
-    if settings.create_tables and settings.uses_postgres:  # the relay's wake-up (infra/store/wakeup.py)
-        from infra.store.wakeup import install_notify_trigger
+    url = ledger_database_url(settings)
+    # One process at a time creates tables (issue 15): the engine (may create the schema), our
+    # tables, the application's (the event store's) and the relay's NOTIFY trigger.
+    with table_creation_lock(url) if settings.create_tables else nullcontext():
+        engine = make_engine(url, settings.database_schema)
+        if settings.create_tables:
+            metadata.create_all(engine)
+        refusals = RefusalLog(engine)
+        app = LedgerApplication(
+            env=event_store_env(settings),
+            clock=clock,
+            refusals=refusals,
+            conflict_retries=settings.conflict_retries,
+            cache_size=settings.command_cache_size,
+        )
+        if settings.create_tables and settings.uses_postgres:  # the relay's wake-up (infra/store/wakeup.py)
+            from infra.store.wakeup import install_notify_trigger
 
-        install_notify_trigger(engine, app.recorder.datastore.schema, app.recorder.events_table_name)
+            install_notify_trigger(engine, app.recorder.datastore.schema, app.recorder.events_table_name)
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
-    from infra.db import make_engine
+    from infra.db import make_engine, table_creation_lock
     from projections.tables import read_models
 
     url = url or settings.projection_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
-    read_models.create_all(engine)
+    with table_creation_lock(url):
+        engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+        read_models.create_all(engine)
     return engine
 
 
@@ -136,6 +142,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         client=kafka_client_config(settings, bootstrap),
         group_id=settings.projector_group_id if use_group else None,
         dead_letter_topic=settings.dead_letter_topic,
+        ack_timeout=settings.kafka_ack_timeout_seconds,
         consumer_options={
             "session_timeout_ms": settings.consumer_session_timeout_ms,
             "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from entrypoints.cli.context import CliState, state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.render import err, out, print_json
-from service.evidence.audit_trail import AuditTrailSource
+from service.evidence.audit_trail import ProjectionAuditTrail
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
@@ -56,11 +56,9 @@ def say(text: str, **kwargs: object) -> None:
     out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
 
 
-def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
+def audit_trail_source(cli: CliState) -> ProjectionAuditTrail:
     """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
     from bootstrap import build_projection_engine
-    from service.evidence.audit_trail import ProjectionAuditTrail
-
     engine = build_projection_engine(cli.settings)
     cli.ledger.closers.append(engine.dispose)
     return ProjectionAuditTrail(engine)
@@ -203,8 +201,10 @@ def verify(
     json_flag: JsonFlag = False,
 ) -> None:
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
-    ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
-    naming the first position where they disagree."""
+    ledger topic, the projections' audit trail and every read-model row against each other;
+    exit 7 on any mismatch, naming the first position where they disagree; exit 8 when no
+    trusted verifier key (--key, OAR_VERIFIER_KEY or the local signing key) checked the
+    checkpoint signatures."""
     from service.evidence.verifier import verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 
@@ -214,10 +214,11 @@ def verify(
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    trail = audit_trail_source(cli)
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
         report = verify_ledger(
             ledger, key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings),
-            kafka=not no_kafka, audit_trail=audit_trail_source(cli), progress=_Bars(progress),
+            kafka=not no_kafka, audit_trail=trail, read_models=trail.engine, progress=_Bars(progress),
         )  # fmt: skip
     if json_flag or cli.json_output:
         print_json(report.to_json())
@@ -227,3 +228,6 @@ def verify(
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
+    if not report.verified:
+        raise CliError("UNVERIFIED: no trusted verifier key checked the checkpoint signatures; pass --key "
+                       "(see `oar-ledger keys public`) or set OAR_VERIFIER_KEY", ExitCode.UNVERIFIED)  # fmt: skip

@@ -18,6 +18,7 @@ from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
+from service.stopping import StopRequested, StopSignals
 
 kafka_app = typer.Typer(help="Create and check the ledger's Kafka topics.", no_args_is_help=True)
 log = logging.getLogger("oar.relay")
@@ -83,25 +84,42 @@ def relay(
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="Events per acknowledged batch.")] = 1000,
 ) -> None:
-    """Publish every stored event, in order, to the ledger topic (the outbox relay)."""
+    """Publish every stored event, in order, to the ledger topic (the outbox relay).
+
+    SIGTERM or Ctrl-C stops it at once, even while it waits for a stalled broker: what
+    the broker acknowledged is recorded, the rest is sent again by the next relay."""
     settings, ledger = state(ctx).settings, state(ctx).ledger
     bootstrap = require_bootstrap(settings)
-    with build_relay_lock(ledger):
-        relay_ = build_relay(ledger, bootstrap, batch_size)
-        if republish:
-            ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
-            relay_.republish()
-            out.print(f"republishing every event from the store to {settings.ledger_topic}")
+    relay_ = None
+    with StopSignals(interrupt=True) as stop:
+        try:
+            with build_relay_lock(ledger):
+                relay_ = build_relay(ledger, bootstrap, batch_size)
+                _publish(relay_, ledger, bootstrap, stop, once=once, republish=republish)
+                return
+        except StopRequested:
+            if relay_ is not None:
+                relay_.close(timeout=0)  # nothing unacknowledged is recorded: drop it now
+    position = relay_.state.load().position if relay_ is not None else "(not started)"
+    out.print(f"relay stopped by {stop.received} at ledger position {position}")
+
+
+def _publish(relay_, ledger, bootstrap: str, stop: StopSignals, *, once: bool, republish: bool) -> None:
+    settings = ledger.settings
+    if republish:
+        ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
+        relay_.republish()
+        out.print(f"republishing every event from the store to {settings.ledger_topic}")
+    if once:
         relay_.check()
-        if once:
-            _drain_with_progress(relay_, settings.ledger_topic)
-            return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        relay_.follow(stop, after_drain=build_checkpoint_hook(ledger, bootstrap))
-        out.print(f"relay stopped at ledger position {relay_.state.load().position}")
+        _drain_with_progress(relay_, settings.ledger_topic)
+        return
+    # follow mode checks the broker inside its retry loop: a broker that is down or stalled
+    # when the relay starts is waited for; one that lost data still stops it (exit 7)
+    out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
+    hook = build_checkpoint_hook(ledger, bootstrap)
+    relay_.follow(stop, max_backoff=settings.relay_max_backoff_seconds, after_drain=hook)
+    out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 
 def _drain_with_progress(relay_, topic: str) -> None:
@@ -110,4 +128,10 @@ def _drain_with_progress(relay_, topic: str) -> None:
     with Progress(*columns, console=err, transient=True, disable=pending < 5000) as progress:
         task = progress.add_task("publish", total=pending)
         sent = relay_.drain(on_batch=lambda done, _: progress.update(task, completed=done))
-    out.print(f"published {sent} event(s) to {topic}; ledger position {relay_.state.load().position}")
+    refused = len(relay_.refused)
+    out.print(f"published {sent - refused} event(s) to {topic}; ledger position {relay_.state.load().position}")
+    if refused:
+        for refusal in relay_.refused:
+            err.print(f"REFUSED: {refusal.describe()}; skipped and recorded", markup=False, highlight=False)
+        raise CliError(f"{refused} event(s) refused by the broker for good and skipped (recorded as refusals, "
+                       "reported by `oar-ledger verify`); later events are published", ExitCode.INTEGRITY)

@@ -69,7 +69,8 @@ def create_app() -> typer.Typer:
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
             "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict, "
-            "6 broker unavailable, 7 integrity problem (data lost or altered)."
+            "6 broker unavailable, 7 integrity problem (data lost or altered), 8 verify could not check "
+            "the checkpoint signatures (no trusted key)."
         ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,

@@ -11,12 +11,14 @@ import socket
 from typing import Any
 
 from kafka.errors import KafkaError
+from sqlalchemy import Engine
 
 from service.evidence.audit_trail import AuditTrailSource, verify_audit_trail
 from infra.evidence.checkpoint import VerifierKey
 from service.evidence.findings import Check, Progress, VerifyReport, no_progress
 from infra.evidence.signing import checkpoint_origin
 from service.evidence.verify_kafka import verify_topic
+from service.evidence.verify_read_models import verify_read_models
 from service.evidence.verify_store import verify_checkpoints, verify_store
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
@@ -24,10 +26,13 @@ from infra.kafka.relay_state import RelayStateStore
 
 def verify_ledger(
     ledger: Any, *, key: VerifierKey | None = None, bootstrap: str | None = None, kafka: bool = True,
-    audit_trail: AuditTrailSource | None = None, progress: Progress = no_progress, batch_size: int = 1000,
+    audit_trail: AuditTrailSource | None = None, read_models: Engine | None = None,
+    progress: Progress = no_progress, batch_size: int = 1000,
 ) -> VerifyReport:  # fmt: skip
-    """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures,
-    ``bootstrap`` is the broker holding the ledger topic (None: Kafka not checked)."""
+    """Check ``ledger`` (a ``bootstrap.Ledger``); ``key`` verifies checkpoint signatures
+    (None: the checkpoints are "unverified"), ``bootstrap`` is the broker holding the ledger
+    topic (None: Kafka not checked), ``read_models`` a projection database whose every row
+    is compared with a fold of the stored events."""
     settings, recorder, engine = ledger.settings, ledger.app.recorder, ledger.engine
     report = VerifyReport()
     total = recorder.max_notification_id() or 0
@@ -43,6 +48,11 @@ def verify_ledger(
         report.checks.append(Check("audit trail", "skipped", "skipped: no audit trail source given"))
     else:
         verify_audit_trail(audit_trail, recorder, report, progress("audit trail vs store", total))
+    if read_models is None:
+        report.checks.append(Check("read models", "skipped", "skipped: no projection database given"))
+    else:
+        verify_read_models(read_models, recorder, report, progress("read models vs a fold of the store", total),
+                           batch_size)  # fmt: skip
     return report
 
 

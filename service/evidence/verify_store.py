@@ -171,6 +171,6 @@ def verify_checkpoints(engine: Any, tree: MerkleFrontier, key: VerifierKey | Non
             sink(None, f"covers {row.size} events but the store now holds {tree.size} (events removed)", **at)
         elif tree.root_at(row.size) != row.root_hash:
             sink(None, f"root recomputed from the store differs from the signed root {row.root_hash.hex()[:16]}…", **at)
-    signatures = f"signatures checked with {key.name}" if key else "signatures NOT checked (no verifier key)"
-    status = "mismatch" if report.found("checkpoint") else "ok"
+    signatures = f"signatures checked with {key.name}" if key else "signatures NOT checked (no trusted verifier key)"
+    status = "mismatch" if report.found("checkpoint") else "ok" if key else "unverified"
     report.checks.append(Check("checkpoints", status, f"{len(stored)} checkpoint(s): roots recomputed; {signatures}"))

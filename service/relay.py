@@ -23,26 +23,21 @@ from functools import cache
 from typing import Any
 
 from eventsourcing.utils import resolve_topic
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from infra.kafka.config import close_producer, producer_config
 from infra.kafka.envelope import encode_stored
 from infra.kafka.refusals import reason, refuses_message, skippable
 from infra.kafka.relay_state import Refusal, RelayProgress, RelayStateStore
-from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
+from infra.kafka.topics import TopicAdminError, TopicSpec
 from infra.store.wakeup import Wakeup
 from service.read_ahead import Encoded, ReadAhead
+from service.relay_checks import BrokerDataLoss, RelayError, check_broker, cluster_id
+
+__all__ = ["BrokerDataLoss", "MessageRefused", "Relay", "RelayError"]
 
 log = logging.getLogger("oar.relay")
-
-
-class RelayError(Exception):
-    """The relay cannot run (e.g. the topic was never created)."""
-
-
-class BrokerDataLoss(RelayError):
-    """The broker no longer holds what it acknowledged: republish from the store."""
 
 
 class MessageRefused(RelayError):
@@ -77,40 +72,15 @@ class Relay:
         self.refused: list[Refusal] = []  # refusals recorded by this relay (the CLI prints them)
         self._producer: KafkaProducer | None = None
 
-    # -- checks --------------------------------------------------------------------
+    # -- checks (service/relay_checks.py) -------------------------------------------
 
     def check(self) -> RelayProgress:
         """Compare what the broker holds with what it acknowledged before."""
-        progress = self.state.load()
-        cluster = self._cluster_id()
-        problems = check_topics(self.client, [self.spec])
-        if progress.position == 0:
-            if problems:
-                raise RelayError(f"{'; '.join(problems)}: run `oar-ledger kafka init` first")
-            return progress
-        if progress.cluster_id != cluster:
-            raise BrokerDataLoss(
-                f"events up to position {progress.position} were published to Kafka cluster "
-                f"{progress.cluster_id}, but the broker is now cluster {cluster}"
-            )
-        if any("missing" in problem for problem in problems):
-            raise BrokerDataLoss(f"topic {self.spec.name} is gone; {progress.position} events had been published")
-        self._check_last_messages(progress)
-        return progress
-
-    def _check_last_messages(self, progress: RelayProgress) -> None:
-        expected = {TopicPartition(self.spec.name, p): v for p, v in progress.partitions.items()}
-        found = _read_at(self.client, {tp: offset for tp, (offset, _) in expected.items()})
-        for tp, (offset, position) in sorted(expected.items()):
-            if found.get(tp) != position:
-                raise BrokerDataLoss(
-                    f"partition {tp.partition} of {tp.topic} no longer holds position {position} "
-                    f"at offset {offset} (found {found.get(tp)}): the broker lost data"
-                )
+        return check_broker(self.client, self.spec, self.state.load())
 
     def republish(self) -> None:
         """Forget what was published: the next drain sends every event again."""
-        self.state.save(RelayProgress(cluster_id=self._cluster_id()))
+        self.state.save(RelayProgress(cluster_id=cluster_id(self.client)))
 
     # -- publishing ----------------------------------------------------------------
 
@@ -124,7 +94,7 @@ class Relay:
         acknowledgement barrier. A position is still recorded only once every event up
         to it was acknowledged or its refusal recorded."""
         progress = self.state.load()
-        progress.cluster_id = progress.cluster_id or self._cluster_id()
+        progress.cluster_id = progress.cluster_id or cluster_id(self.client)
         already_refused = {r.position for r in self.state.refusals()}  # never sent again
         sent, unacknowledged = 0, None
         with ReadAhead(self.recorder.select_notifications, _encode, progress.position, self.batch_size) as batches:
@@ -253,13 +223,6 @@ class Relay:
             self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         return self._producer
 
-    def _cluster_id(self) -> str:
-        admin = KafkaAdminClient(**self.client)
-        try:
-            return str(admin.describe_cluster()["cluster_id"])
-        finally:
-            admin.close()
-
 
 def _group(key: bytes) -> str:
     return (key or b"").decode(errors="replace")
@@ -268,25 +231,3 @@ def _group(key: bytes) -> str:
 def _stops(pending: list[Pending]) -> bool:
     """The batch ends with a refusal that stops the relay (not about the message's size)."""
     return bool(pending) and isinstance(pending[-1][2], BaseException) and not skippable(pending[-1][2])
-
-
-def _read_at(client: dict[str, Any], offsets: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
-    """The ledger position of the message at each (partition, offset), where one exists."""
-    if not offsets:
-        return {}
-    consumer = KafkaConsumer(**client, group_id=None, enable_auto_commit=False)
-    try:
-        consumer.assign(list(offsets))
-        for tp, offset in offsets.items():
-            consumer.seek(tp, offset)
-        found: dict[TopicPartition, int] = {}
-        for _ in range(10):
-            for tp, records in consumer.poll(timeout_ms=500).items():
-                for record in records:
-                    if record.offset == offsets[tp] and tp not in found:
-                        found[tp] = int(dict(record.headers or []).get("ledger_position", b"-1"))
-            if len(found) == len(offsets):
-                break
-        return found
-    finally:
-        consumer.close()

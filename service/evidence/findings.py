@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Source = Literal["store", "merkle", "checkpoint", "kafka", "audit", "read models"]
+Source = Literal["store", "merkle", "checkpoint", "relay", "kafka", "audit", "read models"]
 Status = Literal["ok", "mismatch", "skipped", "unverified"]
 Progress = Callable[[str, int | None], Callable[[int], None]]
 """``progress(label, total)`` returns ``advance(n)``; the CLI draws a bar with it."""

@@ -38,6 +38,7 @@ def verify_ledger(
     total = recorder.max_notification_id() or 0
     tree = verify_store(recorder, engine, report, progress("store: chains and Merkle leaves", total), batch_size)
     verify_checkpoints(engine, tree, key, checkpoint_origin(settings), report)
+    _report_refusals(RelayStateStore(engine, settings.ledger_topic), report)
     if not kafka:
         report.checks.append(Check("kafka", "skipped", "skipped (--no-kafka)"))
     elif bootstrap is None:
@@ -54,6 +55,18 @@ def verify_ledger(
         verify_read_models(read_models, recorder, report, progress("read models vs a fold of the store", total),
                            batch_size)  # fmt: skip
     return report
+
+
+def _report_refusals(state: RelayStateStore, report: VerifyReport) -> None:
+    """Events the relay skipped because the broker refused them for good (too large) are
+    disagreements between the store and the topic: each one is a finding, never a pass."""
+    sink = report.sink("relay")
+    refusals = state.refusals()
+    for refusal in refusals:
+        sink(refusal.position, f"refused by the broker and skipped by the relay: {refusal.error}",
+             group_id=refusal.group_id)  # fmt: skip
+    summary = f"{len(refusals)} event(s) refused by the broker and skipped" if refusals else "no event refused"
+    report.checks.append(Check("relay refusals", "mismatch" if refusals else "ok", summary))
 
 
 def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: Any) -> None:

@@ -1,5 +1,10 @@
-"""A stored event the broker will never take (issue 15, item 2): the relay stops with exit 7
-naming the position and the reason, instead of retrying it forever as "broker unavailable".
+"""A stored event the broker will never take (issue 15, item 2).
+
+Before, one oversized event blocked the relay for good behind "broker unavailable", so no
+later event ever reached Kafka or the projections. Now a message refused as too large is
+recorded as a refusal (position, group, error), named on stderr (``relay --once`` exits 7)
+or in the log (follow mode keeps running), and skipped, so later events flow; ``verify``
+reports it. Never silently dropped.
 
 The oversized event is stored the way an old ledger (before the size limits at the edge)
 stored it: a GroupRequested with 600 criteria of 2,000 characters (~1.2 MB), built by the
@@ -10,6 +15,9 @@ the real one of the Kafka client: a message larger than the producer's
 
 from __future__ import annotations
 
+import signal
+from pathlib import Path
+
 import pytest
 from test_relay_support import (
     create_topics,
@@ -19,7 +27,9 @@ from test_relay_support import (
     positions_of,
     read_topic,
     run_cli,
+    start_cli,
     stored_count,
+    wait_for,
 )
 
 from domain import commands as c
@@ -44,24 +54,63 @@ def store_oversized_group(ledger, clock, slug: str) -> int:
     return stored_count(ledger)
 
 
-@pytest.mark.parametrize("mode", [["relay", "--once"], ["relay"]], ids=["once", "follow"])
-def test_an_event_the_broker_refuses_stops_the_relay_with_exit_7_naming_it(
-    settings, clock, dev_broker, unique_topic, tmp_path, mode
-):
+def check_skipped_and_recorded(ledger, settings, bootstrap: str, topic: str, position: int, total: int) -> None:
+    """Every event but the refused one is on the topic; the refusal is recorded; all handled."""
+    state = RelayStateStore(ledger.engine, settings.ledger_topic)
+    assert state.load().position == total  # later events were published and acknowledged
+    [refusal] = state.refusals()
+    assert refusal.position == position and "MessageSizeTooLargeError" in refusal.error
+    assert refusal.group_id  # the group the refused event belongs to
+    records = read_topic(bootstrap, topic, lambda r: len(set(positions_of(r))) >= total - 1)
+    assert sorted(set(positions_of(records))) == [p for p in range(1, total + 1) if p != position]
+
+
+@pytest.fixture
+def oversized(settings, clock, dev_broker, unique_topic, tmp_path):
+    """A ledger with good events, one oversized event, then more good events."""
     settings = on_topic(settings, unique_topic, var_dir=tmp_path / "var")
-    bootstrap = dev_broker.bootstrap_servers
-    create_topics(settings, bootstrap)
+    create_topics(settings, dev_broker.bootstrap_servers)
     with open_ledger(settings, clock) as ledger:
         play_demo_year(ledger, clock, "ok1")
         position = store_oversized_group(ledger, clock, "too-large")
-        play_demo_year(ledger, clock, "ok2")  # after it: must not be published out of order
+        play_demo_year(ledger, clock, "ok2")  # after it: must still be published
+        yield settings, ledger, position, stored_count(ledger)
 
-        done = run_cli(mode, settings, bootstrap, cwd=tmp_path, timeout=90)  # follow mode must not loop
 
-        assert done.returncode == ExitCode.INTEGRITY, (done.stdout, done.stderr)
-        assert f"position {position}" in done.stderr and "MessageSizeTooLargeError" in done.stderr, done.stderr
-        assert "unavailable" not in done.stderr and "Traceback" not in done.stderr, done.stderr
-        # everything before it is published and recorded, nothing after it
-        assert RelayStateStore(ledger.engine, settings.ledger_topic).load().position == position - 1
-    records = read_topic(bootstrap, unique_topic, lambda r: len(r) >= position - 1)
-    assert sorted(set(positions_of(records))) == list(range(1, position))
+def test_relay_once_skips_a_refused_event_records_it_and_exits_7(oversized, dev_broker, unique_topic, tmp_path):
+    settings, ledger, position, total = oversized
+    bootstrap = dev_broker.bootstrap_servers
+
+    done = run_cli(["relay", "--once"], settings, bootstrap, cwd=tmp_path, timeout=90)
+
+    assert done.returncode == ExitCode.INTEGRITY, (done.stdout, done.stderr)
+    assert f"position {position}" in done.stderr and "MessageSizeTooLargeError" in done.stderr, done.stderr
+    assert "REFUSED" in done.stderr and "skipped" in done.stderr, done.stderr
+    assert "unavailable" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    check_skipped_and_recorded(ledger, settings, bootstrap, unique_topic, position, total)
+
+    again = run_cli(["relay", "--once"], settings, bootstrap, cwd=tmp_path, timeout=90)
+    assert again.returncode == 0, (again.stdout, again.stderr)  # nothing new: the refusal is not retried
+    assert len(RelayStateStore(ledger.engine, settings.ledger_topic).refusals()) == 1
+
+    verify = run_cli(["verify"], settings, bootstrap, cwd=tmp_path, timeout=120)
+    assert verify.returncode == ExitCode.INTEGRITY, (verify.stdout, verify.stderr)
+    assert f"position {position}" in verify.stdout and "refused by the broker" in verify.stdout, verify.stdout
+
+
+def test_relay_follow_logs_a_refused_event_and_keeps_publishing(oversized, dev_broker, unique_topic, tmp_path: Path):
+    settings, ledger, position, total = oversized
+    bootstrap = dev_broker.bootstrap_servers
+    log = tmp_path / "relay.log"
+    relay = start_cli(["relay"], settings, bootstrap, cwd=tmp_path, log=log, PYTHONFAULTHANDLER="1")
+    try:
+        state = RelayStateStore(ledger.engine, settings.ledger_topic)
+        wait_for(lambda: state.load().position >= total, 60, "the relay publishing past the refused event")
+        assert relay.poll() is None, log.read_text()  # follow mode does not stop on a refusal
+        text = log.read_text()
+        assert f"position {position}" in text and "MessageSizeTooLargeError" in text and "skipped" in text, text
+        assert "unavailable" not in text and "Traceback" not in text, text
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        assert relay.wait(30) == 0, log.read_text()
+    check_skipped_and_recorded(ledger, settings, bootstrap, unique_topic, position, total)

@@ -201,10 +201,10 @@ def verify(
     json_flag: JsonFlag = False,
 ) -> None:
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
-    ledger topic, the projections' audit trail and every read-model row against each other;
-    exit 7 on any mismatch, naming the first position where they disagree; exit 8 when no
-    trusted verifier key (--key, OAR_VERIFIER_KEY or the local signing key) checked the
-    checkpoint signatures."""
+    relay's refusals, the ledger topic, the projections' audit trail and every read-model row
+    against each other; exit 7 on any mismatch, naming the first position where they
+    disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local
+    signing key) checked the checkpoint signatures."""
     from service.evidence.verifier import verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 

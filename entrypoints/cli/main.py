@@ -44,7 +44,7 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
         ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
-        ("verify", "evidence_commands:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
+        ("verify", "evidence_commands:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the relay's refusals, the ledger topic, the projections' audit trail and every read-model row against each other; exit 7 on any mismatch, naming the first position where they disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local signing key) checked the checkpoint signatures."),
         # the HTTP API
         ("serve", "api_commands:serve", "Run the HTTP API (OpenAPI document at /openapi.json; Ctrl-C or SIGTERM stops it)."),
         ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),

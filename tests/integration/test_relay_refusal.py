@@ -102,6 +102,7 @@ def test_relay_follow_logs_a_refused_event_and_keeps_publishing(oversized, dev_b
     settings, ledger, position, total = oversized
     bootstrap = dev_broker.bootstrap_servers
     log = tmp_path / "relay.log"
+    # PYTHONFAULTHANDLER: a crash on the way out (once seen: SIGSEGV after SIGTERM) leaves its trace in the log
     relay = start_cli(["relay"], settings, bootstrap, cwd=tmp_path, log=log, PYTHONFAULTHANDLER="1")
     try:
         state = RelayStateStore(ledger.engine, settings.ledger_topic)

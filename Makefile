@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test test-unit test-integration test-e2e bench clean
+.PHONY: install lock demo test test-unit test-integration test-e2e chaos bench clean
 
 # The locked versions first (what the image ships, every hash checked), then the project and
 # its development tools.
@@ -36,6 +36,9 @@ test-integration: install
 
 test-e2e: install
 	$(BIN)/pytest -m e2e
+
+chaos: install  ## fault injection: broker stalls, relay/projector SIGKILLs, parallel writers (~3 min)
+	$(BIN)/pytest -m chaos
 
 bench: install  ## benchmarks, each printing its ratio to a raw baseline measured in the same run
 	$(BIN)/python -m bench

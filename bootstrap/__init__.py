@@ -7,6 +7,7 @@ project's own tables and the clock from one :class:`Settings`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -113,43 +114,50 @@ class Ledger:
 def build_ledger(
     settings: Settings | None = None, clock: Callable[[], datetime] = system_clock
 ) -> Ledger:
+    from infra.db import table_creation_lock
     from infra.migrations.schema import ensure_schema, require_schema  # registers every ledger table
     from infra.store.refusals import RefusalLog
     from service.ledger import LedgerApplication
 
     settings = settings or Settings()
     install_policy_packs(settings)  # the rules its aggregates check: published + the setting's
-    engine = build_ledger_engine(settings)
-    if settings.create_tables:
-        ensure_schema(engine)  # the ledger's own tables, migrated by Alembic
-    else:
-        require_schema(engine)
-    refusals = RefusalLog(engine)
-    app = LedgerApplication(
-        env=event_store_env(settings),
-        clock=clock,
-        refusals=refusals,
-        conflict_retries=settings.conflict_retries,
-        cache_size=settings.command_cache_size,
-    )
-    if settings.create_tables and settings.uses_postgres:  # the relay's wake-up (infra/store/wakeup.py)
-        from infra.store.wakeup import install_notify_trigger
+    # One process at a time creates tables (issue 15): the engine (may create the schema), our
+    # tables (migrated by Alembic), the application's (the event store's) and the relay's
+    # NOTIFY trigger.
+    creating = settings.create_tables
+    with table_creation_lock(settings.connect_url(ledger_database_url(settings))) if creating else nullcontext():
+        engine = build_ledger_engine(settings)
+        if creating:
+            ensure_schema(engine)
+        else:
+            require_schema(engine)
+        refusals = RefusalLog(engine)
+        app = LedgerApplication(
+            env=event_store_env(settings),
+            clock=clock,
+            refusals=refusals,
+            conflict_retries=settings.conflict_retries,
+            cache_size=settings.command_cache_size,
+        )
+        if creating and settings.uses_postgres:  # the relay's wake-up (infra/store/wakeup.py)
+            from infra.store.wakeup import install_notify_trigger
 
-        install_notify_trigger(engine, app.recorder.datastore.schema, app.recorder.events_table_name)
+            install_notify_trigger(engine, app.recorder.datastore.schema, app.recorder.events_table_name)
     return Ledger(settings=settings, app=app, engine=engine, refusals=refusals)
 
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
-    from infra.db import make_engine
+    from infra.db import make_engine, table_creation_lock
     from projections.tables import read_models
 
     url = url or settings.projection_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     schema = settings.database_schema if url == settings.database_url else None
-    engine = make_engine(settings.connect_url(url), schema)
-    read_models.create_all(engine)
+    with table_creation_lock(settings.connect_url(url)):
+        engine = make_engine(settings.connect_url(url), schema)
+        read_models.create_all(engine)
     return engine
 
 
@@ -164,6 +172,7 @@ def build_projector(settings: Settings, engine: Engine, bootstrap: str, *, use_g
         client=kafka_client_config(settings, bootstrap),
         group_id=settings.projector_group_id if use_group else None,
         dead_letter_topic=settings.dead_letter_topic,
+        ack_timeout=settings.kafka_ack_timeout_seconds,
         consumer_options={
             "session_timeout_ms": settings.consumer_session_timeout_ms,
             "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,

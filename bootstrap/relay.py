@@ -26,6 +26,7 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
         ledger_spec,
         batch_size=batch_size,
         wakeup=build_wakeup(ledger),
+        ack_timeout=settings.kafka_ack_timeout_seconds,
     )
     ledger.closers.append(relay.close)
     return relay

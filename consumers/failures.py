@@ -32,13 +32,14 @@ class ProjectorStopped(Exception):
         return cls.on(record, RuntimeError(f"group {message.group_id} is stale: an earlier event was parked"))
 
 
-def park(connection: Connection, producer: Any, topic: str, record: Any, problem: Exception) -> None:
+def park(connection: Connection, producer: Any, topic: str, record: Any, problem: Exception,
+         timeout: float = 30.0) -> None:  # fmt: skip
     """Send the raw message to the dead-letter topic and mark its group stale."""
     headers = list(record.headers or []) + [
         ("dlq_error", str(problem)[:1000].encode()),
         ("dlq_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
     ]
-    producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=30)
+    producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=timeout)
     group_id = (record.key or b"unknown").decode(errors="replace")
     already = connection.execute(select(stale_groups.c.group_id).where(stale_groups.c.group_id == group_id)).first()
     if already is None:  # keep the first cause: later messages of the group are parked behind it

@@ -23,7 +23,8 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from sqlalchemy import Engine
 
 from consumers.failures import ProjectorStopped, park
-from infra.kafka.envelope import decode
+from infra.kafka.config import close_producer, producer_config
+from infra.kafka.envelope import EnvelopeError, LedgerMessage, decode
 from projections.writer import apply_events, record_offset, stale_among, stored_offsets
 
 log = logging.getLogger("oar.projector")
@@ -36,6 +37,7 @@ class ProjectorConfig:
     client: dict[str, Any]
     group_id: str | None = None  # None: assign every partition (one projector, or replay)
     dead_letter_topic: str | None = None
+    ack_timeout: float = 30.0  # the dead-letter producer's bound on an acknowledgement
     consumer_options: dict[str, Any] | None = None
 
 
@@ -63,7 +65,7 @@ class Projector:
     def close(self) -> None:
         self.consumer.close()
         if self._dead_letters is not None:
-            self._dead_letters.close()
+            close_producer(self._dead_letters, 5.0)
 
     def _attach(self) -> None:
         if self.config.group_id is None:
@@ -97,7 +99,7 @@ class Projector:
 
     def _apply_batch(self, connection: Any, records: list[Any]) -> int:
         """Decode, refuse stale groups, apply as one unit of work; raises on the first problem."""
-        messages = [decode(r.key, r.value, r.headers) for r in records]
+        messages = [sealed(decode(r.key, r.value, r.headers)) for r in records]
         if stale := stale_among(connection, {str(m.group_id) for m in messages}):
             record, message = next((r, m) for r, m in zip(records, messages) if str(m.group_id) in stale)
             raise ProjectorStopped.stale(record, message)
@@ -111,12 +113,13 @@ class Projector:
         except Exception as problem:  # noqa: BLE001 - stop or park, never skip silently
             if self.config.dead_letter_topic is None:
                 raise ProjectorStopped.on(record, problem) from problem
-            park(connection, self._dead_letter_producer(), self.config.dead_letter_topic, record, problem)
+            park(connection, self._dead_letter_producer(), self.config.dead_letter_topic, record, problem,
+                 timeout=self.config.ack_timeout)
         record_offset(connection, tp.topic, tp.partition, record.offset + 1)
 
     def _dead_letter_producer(self) -> KafkaProducer:
         if self._dead_letters is None:
-            self._dead_letters = KafkaProducer(**self.config.client, acks="all", enable_idempotence=True)
+            self._dead_letters = KafkaProducer(**producer_config(self.config.client, self.config.ack_timeout))
         return self._dead_letters
 
     def _caught_up(self) -> bool:
@@ -137,6 +140,15 @@ class Projector:
 
     def _total_known(self) -> int:
         return sum(self.consumer.highwater(tp) or 0 for tp in self.consumer.assignment())
+
+
+def sealed(message: LedgerMessage) -> LedgerMessage:
+    """The message's content hashes to its ``event_hash`` (header and body agree): an
+    altered message is refused before it is applied (its link is checked on apply)."""
+    if message.body.get("event_hash") != message.event_hash or message.recomputed_hash() != message.event_hash:
+        raise EnvelopeError(f"event {message.event_id}: its content does not hash to its event_hash "
+                            f"{message.event_hash[:12]}… (altered or forged)")  # fmt: skip
+    return message
 
 
 class _SeekOnAssign(ConsumerRebalanceListener):

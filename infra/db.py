@@ -3,7 +3,12 @@ checkpoints, read models), on the same database as the event store."""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import make_url
 
 metadata = MetaData()
@@ -30,6 +35,35 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         with engine.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     return engine
+
+
+DDL_LOCK_KEY = zlib.crc32(b"oar-ledger:create-tables")
+DDL_LOCK_TIMEOUT = "120s"
+
+
+@contextmanager
+def table_creation_lock(url: str) -> Iterator[None]:
+    """Serialise table creation between processes: on PostgreSQL a session advisory lock,
+    one per database (catalogs such as ``pg_type`` are shared by its schemas), waited for
+    at most ``DDL_LOCK_TIMEOUT``. Without it, processes starting at once on a fresh
+    database fail with ``tuple concurrently updated`` or a ``pg_type`` unique violation.
+    SQLite serialises writers itself (busy timeout)."""
+    if url.startswith("sqlite"):
+        yield
+        return
+    engine = create_engine(sqlalchemy_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f"SET lock_timeout = '{DDL_LOCK_TIMEOUT}'"))
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": DDL_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": DDL_LOCK_KEY})
+                connection.commit()
+    finally:
+        engine.dispose()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

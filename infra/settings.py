@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     refusal_topic: str = Field("oar.refusals.v1", description="Refused commands, hash-chained (one partition)")
     topic_partitions: int = Field(6, ge=1)
     topic_replication_factor: int = Field(1, ge=1)
+    # Bounded waits on the broker (issue 15): a stalled broker is noticed, never waited on forever.
+    kafka_request_timeout_ms: int = Field(
+        10_000, ge=1000, le=300_000, description="Any one request to the broker (producer, consumer, admin)"
+    )
+    kafka_connect_timeout_ms: int = Field(
+        10_000, ge=1000, le=300_000, description="Reaching the broker when a client starts (bootstrap)"
+    )
+    kafka_ack_timeout_seconds: float = Field(
+        30, ge=1, le=600, description="A batch not acknowledged within this means a stalled broker: log, reconnect, retry"
+    )
+    relay_max_backoff_seconds: float = Field(30, ge=1, le=600, description="Longest wait between the relay's retries")
     kafka_security_protocol: str | None = None
     kafka_ssl_cafile: str | None = None
     kafka_ssl_certfile: str | None = None

@@ -40,7 +40,8 @@ def _gid(event: LedgerEvent) -> dict[str, str]:
 
 
 def _progress(event: LedgerEvent, position: int) -> dict[str, Any]:
-    values: dict[str, Any] = {"version": event.originator_version, "last_position": position}
+    values: dict[str, Any] = {"version": event.originator_version, "last_position": position,
+                              "last_hash": event.event_hash}  # fmt: skip
     if isinstance(event, ACTIVITY):
         values["last_activity"] = event.timestamp
     if type(event) in STATUS:
@@ -66,7 +67,8 @@ def _requested(e: gr.GroupRequested, gid: str) -> list[Change]:
            "managed_by": e.managed_by.value, "visibility": e.visibility.value, "policy_pack": e.policy_pack,
            "objectives": e.objectives, "membership_criteria": list(e.membership_criteria),
            "termination_requested": False, "member_count": 0, "requested_at": e.timestamp,
-           "last_activity": e.timestamp, "version": e.originator_version, "last_position": 0}  # fmt: skip
+           "last_activity": e.timestamp, "version": e.originator_version, "last_position": 0,
+           "last_hash": e.event_hash}  # fmt: skip
     managers = [Upsert("managers", {"group_id": gid, "manager_id": m}, {"since": e.timestamp})
                 for m in e.proposed_managers]  # fmt: skip
     return [Upsert("groups", {"group_id": gid}, row), *managers]

@@ -28,15 +28,12 @@ from typing import Any
 
 from domain.events.base import LedgerEvent
 from domain.events.group import GroupRequested
+from projections.chain import ProjectionError, check_link, check_same_as_applied
 from projections.changes import Change, Delete, Increment, Insert, Update, Upsert
 from projections.tables import read_models
 
 Key = tuple[Any, ...]
 Row = dict[str, Any]
-
-
-class ProjectionError(Exception):
-    """An event that cannot be applied (out of order, unknown group)."""
 
 
 @dataclass(frozen=True)
@@ -197,12 +194,14 @@ class Staging:
         projected = None if group is None else group["version"]
         expected = 1 if projected is None else projected + 1
         if event.originator_version < expected:
+            check_same_as_applied(event, group, position)
             return False
         if event.originator_version > expected or (projected is None and not isinstance(event, GroupRequested)):
             raise ProjectionError(
                 f"event {event.event_id} (group {event.originator_id}, version {event.originator_version}, "
                 f"position {position}) arrived before version {expected}: an event is missing"
             )
+        check_link(event, group, position)
         self.apply(changes)
         return True
 

@@ -26,6 +26,7 @@ groups = Table(
     Column("last_activity", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False, default=""),  # the hash chain, checked as events apply
 )  # fmt: skip
 
 managers = Table(

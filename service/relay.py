@@ -6,37 +6,49 @@ position only after the broker acknowledged the whole batch. So after a crash it
 resumes where the broker last confirmed: a batch may be sent twice across a crash
 (consumers deduplicate by ``ce_id`` / ``ledger_position``), but nothing is skipped
 and one group's events are never reordered (one key, one partition).
+
+Every wait on the broker is bounded (``kafka_*_timeout`` settings): a batch not
+acknowledged in time means a stalled broker, handled like an outage (logged with the
+backlog, producer rebuilt, retried with backoff). A message the broker refuses for
+good (``infra.kafka.refusals``) stops the relay with :class:`MessageRefused`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from eventsourcing.utils import resolve_topic
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from infra.kafka.config import producer_config
-from infra.observability.metrics import EVENTS_PUBLISHED
+from infra.kafka.config import close_producer, producer_config
+from infra.observability.metrics import EVENTS_PUBLISHED, EVENTS_REFUSED
 from infra.kafka.envelope import encode_stored
-from infra.kafka.relay_state import RelayProgress, RelayStateStore
-from infra.kafka.topics import TopicAdminError, TopicSpec, check_topics
+from infra.kafka.refusals import reason, refuses_message, skippable
+from infra.kafka.relay_state import Refusal, RelayProgress, RelayStateStore
+from infra.kafka.topics import TopicAdminError, TopicSpec
 from infra.store.wakeup import Wakeup
 from service.read_ahead import Encoded, ReadAhead
+from service.relay_checks import BrokerDataLoss, RelayError, check_broker, cluster_id
+
+__all__ = ["BrokerDataLoss", "MessageRefused", "Relay", "RelayError"]
 
 log = logging.getLogger("oar.relay")
 
 
-class RelayError(Exception):
-    """The relay cannot run (e.g. the topic was never created)."""
+class MessageRefused(RelayError):
+    """The broker (or the producer, before sending) refuses an event for good for a reason
+    that is not about its size (not authorised, a topic policy): retrying cannot help, and
+    skipping would skip every event. Everything before it is published and recorded."""
 
-
-class BrokerDataLoss(RelayError):
-    """The broker no longer holds what it acknowledged: republish from the store."""
+    def __init__(self, position: int, group_id: str, error: BaseException) -> None:
+        self.position, self.group_id, self.reason = position, group_id, reason(error)
+        super().__init__(f"the event at ledger position {position} (group {group_id}) cannot be published: {self.reason}")
 
 
 @cache
@@ -49,93 +61,121 @@ def _encode(n: Any) -> Encoded:
     return (n.id, *encode_stored(_event_name(n.topic), n.originator_id, n.originator_version, n.state, n.id))
 
 
+Pending = tuple[int, bytes, Any]
+"""(ledger position, key, the send's future, or the error refusing it, or None if skipped)."""
+
+
 class Relay:
-    def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any],
-                 spec: TopicSpec, batch_size: int = 1000, wakeup: Wakeup | None = None) -> None:  # fmt: skip
+    def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any], spec: TopicSpec,
+                 batch_size: int = 1000, wakeup: Wakeup | None = None, ack_timeout: float = 30.0) -> None:  # fmt: skip
         self.recorder, self.state, self.client, self.spec = recorder, state, client, spec
-        self.batch_size = batch_size
+        self.batch_size, self.ack_timeout = batch_size, ack_timeout
         self.wakeup = wakeup  # when idle: woken as soon as events are stored (else a plain sleep)
+        self.refused: list[Refusal] = []  # refusals recorded by this relay (the CLI prints them)
         self._producer: KafkaProducer | None = None
 
-    # -- checks --------------------------------------------------------------------
+    # -- checks (service/relay_checks.py) -------------------------------------------
 
     def check(self) -> RelayProgress:
         """Compare what the broker holds with what it acknowledged before."""
-        progress = self.state.load()
-        cluster = self._cluster_id()
-        problems = check_topics(self.client, [self.spec])
-        if progress.position == 0:
-            if problems:
-                raise RelayError(f"{'; '.join(problems)}: run `oar-ledger kafka init` first")
-            return progress
-        if progress.cluster_id != cluster:
-            raise BrokerDataLoss(
-                f"events up to position {progress.position} were published to Kafka cluster "
-                f"{progress.cluster_id}, but the broker is now cluster {cluster}"
-            )
-        if any("missing" in problem for problem in problems):
-            raise BrokerDataLoss(f"topic {self.spec.name} is gone; {progress.position} events had been published")
-        self._check_last_messages(progress)
-        return progress
-
-    def _check_last_messages(self, progress: RelayProgress) -> None:
-        expected = {TopicPartition(self.spec.name, p): v for p, v in progress.partitions.items()}
-        found = _read_at(self.client, {tp: offset for tp, (offset, _) in expected.items()})
-        for tp, (offset, position) in sorted(expected.items()):
-            if found.get(tp) != position:
-                raise BrokerDataLoss(
-                    f"partition {tp.partition} of {tp.topic} no longer holds position {position} "
-                    f"at offset {offset} (found {found.get(tp)}): the broker lost data"
-                )
+        return check_broker(self.client, self.spec, self.state.load())
 
     def republish(self) -> None:
         """Forget what was published: the next drain sends every event again."""
-        self.state.save(RelayProgress(cluster_id=self._cluster_id()))
+        self.state.save(RelayProgress(cluster_id=cluster_id(self.client)))
 
     # -- publishing ----------------------------------------------------------------
 
     def drain(self, on_batch: Callable[[int, int], None] | None = None) -> int:
-        """Publish every event not yet acknowledged; return how many were sent.
+        """Publish every event not yet acknowledged; return how many were handled (sent,
+        or refused as too large and recorded).
 
         Batches are read and encoded ahead in a thread (``ReadAhead``) while this one
         sends, and batch N is acknowledged (its position recorded) after batch N+1 was
         handed to the producer, so the producer never waits for the reading or for the
         acknowledgement barrier. A position is still recorded only once every event up
-        to it was acknowledged."""
+        to it was acknowledged or its refusal recorded."""
         progress = self.state.load()
-        progress.cluster_id = progress.cluster_id or self._cluster_id()
+        progress.cluster_id = progress.cluster_id or cluster_id(self.client)
+        already_refused = {r.position for r in self.state.refusals()}  # never sent again
         sent, unacknowledged = 0, None
         with ReadAhead(self.recorder.select_notifications, _encode, progress.position, self.batch_size) as batches:
             for batch in batches:
-                futures = self._send(batch)
+                pending = self._send(batch, already_refused)
                 if unacknowledged is not None:
                     sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
-                unacknowledged = futures
+                unacknowledged = pending
+                if _stops(pending):
+                    break  # a refusal that is not about size: send nothing after it
         if unacknowledged is not None:
-            self._get_producer().flush()
             sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
         return sent
 
-    def _send(self, batch: list[Encoded]) -> list[tuple[int, Any]]:
+    def _send(self, batch: list[Encoded], already_refused: set[int]) -> list[Pending]:
         producer, topic = self._get_producer(), self.spec.name
-        return [(position, producer.send(topic, key=key, value=value, headers=headers))
-                for position, key, value, headers in batch]  # fmt: skip
+        pending: list[Pending] = []
+        for position, key, value, headers in batch:
+            if position in already_refused:
+                pending.append((position, key, None))
+                continue
+            try:
+                pending.append((position, key, producer.send(topic, key=key, value=value, headers=headers)))
+            except KafkaError as error:  # e.g. larger than the producer's max_request_size
+                if not refuses_message(error):
+                    raise
+                pending.append((position, key, error))
+                if not skippable(error):
+                    break
+        return pending
 
-    def _acknowledge(self, futures: list[tuple[int, Any]], progress: RelayProgress,
+    def _acknowledge(self, pending: list[Pending], progress: RelayProgress,
                      on_batch: Callable[[int, int], None] | None, sent: int) -> int:  # fmt: skip
-        for position, future in futures:
-            metadata = future.get(timeout=30)  # raises if the broker did not acknowledge
-            progress.partitions[metadata.partition] = (metadata.offset, position)
-        progress.position = futures[-1][0]
-        self.state.save(progress)  # only now: everything up to here is acknowledged
-        EVENTS_PUBLISHED.inc(len(futures))
+        """Wait for the batch's acknowledgements under one deadline, then record how far
+        they go: to the end, or to the message before one refused for a reason other than
+        its size, or before the first one not acknowledged in time (a stalled broker)."""
+        deadline = time.monotonic() + self.ack_timeout
+        done = None
+        try:
+            for position, key, outcome in pending:
+                if isinstance(outcome, BaseException):
+                    error = outcome
+                elif outcome is None:  # refused before and recorded: skipped again
+                    done = position
+                    continue
+                else:
+                    try:  # KafkaTimeoutError once the deadline passes: a stalled broker
+                        metadata = outcome.get(timeout=max(0.001, deadline - time.monotonic()))
+                        progress.partitions[metadata.partition] = (metadata.offset, position)
+                        EVENTS_PUBLISHED.inc()
+                        done = position
+                        continue
+                    except KafkaError as failed:
+                        error = failed
+                if skippable(error):
+                    self._refuse(position, key, error)
+                    done = position
+                elif refuses_message(error):
+                    raise MessageRefused(position, _group(key), error) from None
+                else:
+                    raise error
+        finally:
+            if done is not None:
+                progress.position = done
+                self.state.save(progress)  # only now: everything up to here is acknowledged
         if on_batch:
-            on_batch(sent + len(futures), progress.position)
-        return len(futures)
+            on_batch(sent + len(pending), progress.position)
+        return len(pending)
+
+    def _refuse(self, position: int, key: bytes, error: BaseException) -> None:
+        refusal = self.state.record_refusal(position, _group(key), reason(error))
+        self.refused.append(refusal)
+        EVENTS_REFUSED.inc()
+        log.error("%s; skipped and recorded as a refusal (later events are published; "
+                  "`oar-ledger verify` reports it)", refusal.describe())  # fmt: skip
 
     def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
                after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip
-        """Publish until ``stop`` is set, surviving broker outages with backoff.
+        """Publish until ``stop`` is set, surviving broker outages and stalls with backoff.
         ``after_drain`` (e.g. the checkpointer) runs after every pass."""
         delay, checked = 1.0, False
         while not stop.is_set():
@@ -151,9 +191,9 @@ class Relay:
                 delay = 1.0
             except (KafkaError, TopicAdminError) as outage:  # admin calls wrap KafkaError
                 waiting = self.pending()
-                log.warning("broker unavailable (%s); %d event(s) waiting; retrying in %.0fs",
-                            outage, waiting, delay)  # fmt: skip
-                self.close()
+                log.warning("broker unavailable or stalled (%s); %d event(s) waiting; retrying in %.0fs",
+                            reason(outage), waiting, delay)  # fmt: skip
+                self.drop_producer(timeout=0)  # unacknowledged batches are sent again by a new one
                 checked = False  # after an outage, make sure the broker kept its data
                 stop.wait(delay)
                 delay = min(delay * 2, max_backoff)
@@ -168,43 +208,30 @@ class Relay:
         else:
             self.wakeup.wait(stop, seconds)
 
-    def close(self) -> None:
-        if self.wakeup is not None:
-            self.wakeup.close()
+    def drop_producer(self, timeout: float = 5.0) -> None:
+        """Close the producer within ``timeout`` seconds (unacknowledged messages dropped);
+        the next send builds a new one. The wake-up is kept."""
         if self._producer is not None:
-            self._producer.close(timeout=5)
-            self._producer = None
+            producer, self._producer = self._producer, None
+            close_producer(producer, timeout)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Close the wake-up and the producer (within ``timeout`` seconds)."""
+        if self.wakeup is not None:
+            wakeup, self.wakeup = self.wakeup, None
+            wakeup.close()
+        self.drop_producer(timeout)
 
     def _get_producer(self) -> KafkaProducer:
         if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client))
+            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         return self._producer
 
-    def _cluster_id(self) -> str:
-        admin = KafkaAdminClient(**self.client)
-        try:
-            return str(admin.describe_cluster()["cluster_id"])
-        finally:
-            admin.close()
+
+def _group(key: bytes) -> str:
+    return (key or b"").decode(errors="replace")
 
 
-def _read_at(client: dict[str, Any], offsets: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
-    """The ledger position of the message at each (partition, offset), where one exists."""
-    if not offsets:
-        return {}
-    consumer = KafkaConsumer(**client, group_id=None, enable_auto_commit=False)
-    try:
-        consumer.assign(list(offsets))
-        for tp, offset in offsets.items():
-            consumer.seek(tp, offset)
-        found: dict[TopicPartition, int] = {}
-        for _ in range(10):
-            for tp, records in consumer.poll(timeout_ms=500).items():
-                for record in records:
-                    if record.offset == offsets[tp] and tp not in found:
-                        found[tp] = int(dict(record.headers or []).get("ledger_position", b"-1"))
-            if len(found) == len(offsets):
-                break
-        return found
-    finally:
-        consumer.close()
+def _stops(pending: list[Pending]) -> bool:
+    """The batch ends with a refusal that stops the relay (not about the message's size)."""
+    return bool(pending) and isinstance(pending[-1][2], BaseException) and not skippable(pending[-1][2])

@@ -23,8 +23,9 @@ Folder = Annotated[Path, typer.Option("--dir", help="The contracts folder.")]
 def init(ctx: typer.Context) -> None:
     """Create the event store, the ledger's own tables and the read models, once.
 
-    Run this as one step before starting workers with OAR_CREATE_TABLES=false: on
-    PostgreSQL, several processes creating tables at once can fail.
+    Optional: every process creates missing tables at start, one at a time (a
+    PostgreSQL advisory lock), so any number may start at once; run this as one step
+    to start workers with OAR_CREATE_TABLES=false.
     """
     settings = state(ctx).settings.model_copy(update={"create_tables": True})
     build_ledger(settings).close()  # the event store, and the ledger's tables migrated to the newest schema

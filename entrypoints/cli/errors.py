@@ -1,7 +1,8 @@
 """The one place where errors become exit codes and messages on stderr.
 
 0 ok, 2 usage or validation, 3 refused by a rule, 4 not found, 5 conflict;
-operational commands add 6 (broker unavailable) and 7 (integrity: data lost or altered).
+operational commands add 6 (broker unavailable) and 7 (integrity: data lost or altered);
+``verify`` adds 8 (unverified: no trusted key checked the checkpoint signatures).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class ExitCode(IntEnum):
     CONFLICT = 5
     UNAVAILABLE = 6
     INTEGRITY = 7
+    UNVERIFIED = 8
 
 
 class CliError(Exception):
@@ -43,13 +45,14 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
     """(exit code, message) for errors we expect; None for a bug (let it crash)."""
     # Imported here: a command that never touched Kafka or the event store does not load them.
     from bootstrap.policy import PolicyPackSettingError
+    from consumers.failures import ProjectorStopped
     from infra.auth.errors import InvalidToken
     from infra.backup import BackupError
     from infra.kafka.relay_lock import RelayBusy
     from infra.migrations.schema import SchemaOutOfDate
     from service.access import AccessDenied
     from service.errors import ConflictError
-    from service.relay import BrokerDataLoss, RelayError
+    from service.relay import BrokerDataLoss, MessageRefused, RelayError
 
     if isinstance(error, ValidationError):
         return ExitCode.USAGE, describe_validation(error)
@@ -67,6 +70,11 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
         return ExitCode.CONFLICT, f"conflict: {error}"
     if isinstance(error, BrokerDataLoss):
         return ExitCode.INTEGRITY, f"broker lost data: {error}\n  rebuild the topic with `oar-ledger relay --republish`"
+    if isinstance(error, MessageRefused):
+        return ExitCode.INTEGRITY, (f"relay stopped: {error}\n  retrying cannot help; events before position "
+                                    f"{error.position} are published, none after it")
+    if isinstance(error, ProjectorStopped):
+        return ExitCode.INTEGRITY, f"projector stopped: {error}"
     if isinstance(error, RelayBusy):
         return ExitCode.CONFLICT, f"conflict: {error}"
     if isinstance(error, RelayError):

@@ -19,6 +19,7 @@ from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
 from infra.settings import Settings
 from service.evidence.service import publish_evidence, republish_evidence
+from service.stopping import StopRequested, StopSignals
 
 kafka_app = typer.Typer(help="Create and check the ledger's Kafka topics.", no_args_is_help=True)
 log = logging.getLogger("oar.relay")
@@ -84,37 +85,53 @@ def relay(
     ] = False,
     batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="Events per acknowledged batch.")] = 1000,
 ) -> None:
-    """Publish every stored event, in order, to the ledger topic (the outbox relay)."""
+    """Publish every stored event, in order, to the ledger topic (the outbox relay).
+
+    SIGTERM or Ctrl-C stops it at once, even while it waits for a stalled broker: what
+    the broker acknowledged is recorded, the rest is sent again by the next relay."""
     settings, ledger = state(ctx).settings, state(ctx).ledger
     bootstrap = require_bootstrap(settings)
-    with build_relay_lock(ledger):
-        relay_ = build_relay(ledger, bootstrap, batch_size)
-        if republish:
-            ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
-            relay_.republish()
-            republish_evidence(ledger.engine)
-            out.print(f"republishing every event, checkpoint and refusal from the store to {settings.ledger_topic}, "
-                      f"{settings.checkpoint_topic} and {settings.refusal_topic}")  # fmt: skip
-        relay_.check()
-        if once:
-            _drain_with_progress(relay_, settings.ledger_topic)
-            _publish_evidence(ledger, bootstrap, settings.checkpoint_topic)
-            return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
-        from entrypoints.cli.observing import chain, observability, relay_observer
-        from infra.clock import system_clock
-        from infra.observability.http import Health
-        from infra.observability.ledger_metrics import LedgerCollector
+    relay_ = None
+    with StopSignals(interrupt=True) as stop:
+        try:
+            with build_relay_lock(ledger):
+                relay_ = build_relay(ledger, bootstrap, batch_size)
+                _publish(relay_, ledger, bootstrap, stop, once=once, republish=republish)
+                return
+        except StopRequested:
+            if relay_ is not None:
+                relay_.close(timeout=0)  # nothing unacknowledged is recorded: drop it now
+    position = relay_.state.load().position if relay_ is not None else "(not started)"
+    out.print(f"relay stopped by {stop.received} at ledger position {position}")
 
-        health, recorder = Health(), ledger.app.recorder
-        collector = LedgerCollector(ledger.engine, lambda: recorder.max_notification_id() or 0, system_clock)
-        with observability(settings, health, collector):
-            after_drain = chain(build_checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
-            relay_.follow(stop, after_drain=after_drain)
-        out.print(f"relay stopped at ledger position {relay_.state.load().position}")
+
+def _publish(relay_, ledger, bootstrap: str, stop: StopSignals, *, once: bool, republish: bool) -> None:
+    settings = ledger.settings
+    if republish:
+        ensure_topics(kafka_client_config(settings, bootstrap), topic_specs(settings))
+        relay_.republish()
+        republish_evidence(ledger.engine)
+        out.print(f"republishing every event, checkpoint and refusal from the store to {settings.ledger_topic}, "
+                  f"{settings.checkpoint_topic} and {settings.refusal_topic}")  # fmt: skip
+    if once:
+        relay_.check()
+        _drain_with_progress(relay_, settings.ledger_topic)
+        _publish_evidence(ledger, bootstrap, settings.checkpoint_topic)
+        return
+    # follow mode checks the broker inside its retry loop: a broker that is down or stalled
+    # when the relay starts is waited for; one that lost data still stops it (exit 7)
+    out.print(f"relay publishing to {settings.ledger_topic} at {bootstrap}; Ctrl-C to stop")
+    from entrypoints.cli.observing import chain, observability, relay_observer
+    from infra.clock import system_clock
+    from infra.observability.http import Health
+    from infra.observability.ledger_metrics import LedgerCollector
+
+    health, recorder = Health(), ledger.app.recorder
+    collector = LedgerCollector(ledger.engine, lambda: recorder.max_notification_id() or 0, system_clock)
+    with observability(settings, health, collector):
+        after_drain = chain(build_checkpoint_hook(ledger, bootstrap), relay_observer(relay_, recorder, health))
+        relay_.follow(stop, max_backoff=settings.relay_max_backoff_seconds, after_drain=after_drain)
+    out.print(f"relay stopped at ledger position {relay_.state.load().position}")
 
 
 def _publish_evidence(ledger, bootstrap: str, topic: str) -> None:
@@ -134,4 +151,10 @@ def _drain_with_progress(relay_, topic: str) -> None:
     with Progress(*columns, console=err, transient=True, disable=pending < 5000) as progress:
         task = progress.add_task("publish", total=pending)
         sent = relay_.drain(on_batch=lambda done, _: progress.update(task, completed=done))
-    out.print(f"published {sent} event(s) to {topic}; ledger position {relay_.state.load().position}")
+    refused = len(relay_.refused)
+    out.print(f"published {sent - refused} event(s) to {topic}; ledger position {relay_.state.load().position}")
+    if refused:
+        for refusal in relay_.refused:
+            err.print(f"REFUSED: {refusal.describe()}; skipped and recorded", markup=False, highlight=False)
+        raise CliError(f"{refused} event(s) refused by the broker for good and skipped (recorded as refusals, "
+                       "reported by `oar-ledger verify`); later events are published", ExitCode.INTEGRITY)

@@ -46,7 +46,7 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
         ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
         ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
-        ("verify", "verify_command:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the ledger topic and the projections' audit trail against each other; exit 7 on any mismatch, naming the first position where they disagree."),
+        ("verify", "verify_command:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the refusal log, the relay's refusals, the ledger topic, the projections' audit trail and every read-model row against each other; exit 7 on any mismatch, naming the first position where they disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local signing key) checked the checkpoint signatures."),
         # the HTTP API
         ("serve", "api_commands:serve", "Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."),
         ("tokens", "api_commands:tokens_app", "The ledger's local token issuer (embedded default, tests)."),
@@ -74,7 +74,8 @@ def create_app() -> typer.Typer:
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
             "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict, "
-            "6 broker unavailable, 7 integrity problem (data lost or altered)."
+            "6 broker unavailable, 7 integrity problem (data lost or altered), 8 verify could not check "
+            "the checkpoint signatures (no trusted key)."
         ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,

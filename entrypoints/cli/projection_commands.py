@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from bootstrap import build_projection_engine, build_projector
+from consumers.following import follow
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.kafka_commands import require_bootstrap
@@ -26,19 +27,26 @@ projections_app = typer.Typer(help="Compare projection databases.", no_args_is_h
 def project(ctx: typer.Context, once: Annotated[bool, typer.Option("--once", help="Apply what is on the topic, then exit.")] = False) -> None:
     """Consume the ledger topic into the read models (graceful stop on SIGTERM/Ctrl-C)."""
     settings = state(ctx).settings
+    bootstrap = require_bootstrap(settings)
     engine = build_projection_engine(settings)
-    projector = build_projector(settings, engine, require_bootstrap(settings), use_group=not once)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     health = Health()
     try:
-        if not once:
+        if once:
+            projector = build_projector(settings, engine, bootstrap, use_group=False)
+            try:
+                applied = projector.run(stop, once=True)
+            finally:
+                projector.close()
+        else:
             out.print(f"projecting {settings.ledger_topic} into {settings.projection_url}; Ctrl-C to stop")
-        with observability(settings, health):
-            applied = projector.run(stop, once=once, progress=projector_observer(projector, health))
+            make = lambda: build_projector(settings, engine, bootstrap)  # noqa: E731
+            with observability(settings, health):
+                applied = follow(make, stop, max_backoff=settings.relay_max_backoff_seconds,
+                                 observer=lambda projector: projector_observer(projector, health))
     finally:
-        projector.close()
         engine.dispose()
     out.print(f"applied {applied} event(s) to the read models")
 

@@ -18,16 +18,15 @@ from entrypoints.cli.evidence_support import evidence_errors, say
 from entrypoints.render import err, print_json
 from infra.evidence.cosignature import parse_witness_key
 from infra.evidence.signing import configured_verifier, read_verifier_key
-from service.evidence.audit_trail import AuditTrailSource
+from service.evidence.audit_trail import ProjectionAuditTrail
 
 PROGRESS_FROM = 5000
 """Ledgers with at least this many events get a progress bar (on stderr)."""
 
 
-def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
+def audit_trail_source(cli: CliState) -> ProjectionAuditTrail:
     """The projections' audit trail checked by ``verify`` (their engine closes with the ledger)."""
     from bootstrap import build_projection_engine
-    from service.evidence.audit_trail import ProjectionAuditTrail
 
     engine = build_projection_engine(cli.settings)
     cli.ledger.closers.append(engine.dispose)
@@ -54,8 +53,10 @@ def verify(
     json_flag: JsonFlag = False,
 ) -> None:
     """Check the event store (hash chains), the Merkle leaves and signed checkpoints, the
-    ledger topic and the projections' audit trail against each other; exit 7 on any mismatch,
-    naming the first position where they disagree."""
+    refusal log, the relay's refusals, the ledger topic, the projections' audit trail and every
+    read-model row against each other; exit 7 on any mismatch, naming the first position where
+    they disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local
+    signing key) checked the checkpoint signatures."""
     from service.evidence.verifier import VerifySources, verify_ledger
     from infra.kafka.runtime import bootstrap_servers
 
@@ -68,9 +69,10 @@ def verify(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     started = time.monotonic()
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
+        trail = audit_trail_source(cli)
         sources = VerifySources(
             key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings), kafka=not no_kafka,
-            audit_trail=audit_trail_source(cli), witnesses=tuple(witness_keys), required_witnesses=witnesses,
+            audit_trail=trail, read_models=trail.engine, witnesses=tuple(witness_keys), required_witnesses=witnesses,
         )  # fmt: skip
         report = verify_ledger(ledger, sources, progress=_Bars(progress))
     _record_run(ledger, report, time.monotonic() - started, total)
@@ -82,6 +84,9 @@ def verify(
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
+    if not report.verified:
+        raise CliError("UNVERIFIED: no trusted verifier key checked the checkpoint signatures; pass --key "
+                       "(see `oar-ledger keys public`) or set OAR_VERIFIER_KEY", ExitCode.UNVERIFIED)  # fmt: skip
 
 
 def _record_run(ledger, report, duration: float, events: int) -> None:

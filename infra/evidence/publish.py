@@ -13,20 +13,20 @@ from typing import Any
 from kafka import KafkaProducer
 
 from infra.evidence.checkpoint_store import StoredCheckpoint
-from infra.kafka.config import kafka_client_config, producer_config
+from infra.kafka.config import close_producer, kafka_client_config, producer_config
 from infra.settings import Settings
 
 
 class CheckpointPublisher:
     """Sends checkpoints to ``topic``; each ``publish`` waits for the broker's acknowledgement."""
 
-    def __init__(self, client: dict[str, Any], topic: str, origin: str) -> None:
-        self.client, self.topic, self.origin = client, topic, origin
+    def __init__(self, client: dict[str, Any], topic: str, origin: str, ack_timeout: float = 30.0) -> None:
+        self.client, self.topic, self.origin, self.ack_timeout = client, topic, origin, ack_timeout
         self._producer: KafkaProducer | None = None
 
     def publish(self, checkpoint: StoredCheckpoint) -> None:
         if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client))
+            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         headers = [
             ("content-type", b"text/plain; charset=utf-8"),
             ("checkpoint_origin", self.origin.encode()),
@@ -36,43 +36,44 @@ class CheckpointPublisher:
         future = self._producer.send(
             self.topic, key=self.origin.encode(), value=checkpoint.note.encode("utf-8"), headers=headers
         )
-        self._producer.flush()
-        future.get(timeout=30)
+        self._producer.flush(timeout=self.ack_timeout)
+        future.get(timeout=self.ack_timeout)
 
     def close(self) -> None:
         if self._producer is not None:
-            self._producer.close(timeout=5)
-            self._producer = None
+            producer, self._producer = self._producer, None
+            close_producer(producer, 1.0)
 
 
 def publisher_for(settings: Settings, bootstrap: str | None, origin: str) -> CheckpointPublisher | None:
     """A publisher to the configured checkpoint topic, or None without a broker."""
     if not bootstrap:
         return None
-    return CheckpointPublisher(kafka_client_config(settings, bootstrap), settings.checkpoint_topic, origin)
+    client = kafka_client_config(settings, bootstrap)
+    return CheckpointPublisher(client, settings.checkpoint_topic, origin, settings.kafka_ack_timeout_seconds)
 
 
 class RefusalPublisher:
     """Sends sealed refusals to the refusals topic (one partition), keyed by group slug; the
     value is the refusal record with its ``refusal_hash`` (schema ``CommandRefused.v1``)."""
 
-    def __init__(self, client: dict[str, Any], topic: str) -> None:
-        self.client, self.topic = client, topic
+    def __init__(self, client: dict[str, Any], topic: str, ack_timeout: float = 30.0) -> None:
+        self.client, self.topic, self.ack_timeout = client, topic, ack_timeout
         self._producer: KafkaProducer | None = None
 
     def publish(self, group: str, value: bytes, sequence: int) -> None:
         if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client))
+            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         headers = [("content-type", b"application/json"), ("ce_type", REFUSAL_TYPE.encode()),
                    ("refusal_sequence", str(sequence).encode())]  # fmt: skip
         future = self._producer.send(self.topic, key=group.encode(), value=value, headers=headers, partition=0)
-        self._producer.flush()
-        future.get(timeout=30)
+        self._producer.flush(timeout=self.ack_timeout)
+        future.get(timeout=self.ack_timeout)
 
     def close(self) -> None:
         if self._producer is not None:
-            self._producer.close(timeout=5)
-            self._producer = None
+            producer, self._producer = self._producer, None
+            close_producer(producer, 1.0)
 
 
 REFUSAL_TYPE = "ch.cern.alumni.ledger.CommandRefused.v1"
@@ -81,4 +82,5 @@ REFUSAL_TYPE = "ch.cern.alumni.ledger.CommandRefused.v1"
 def refusal_publisher_for(settings: Settings, bootstrap: str | None) -> RefusalPublisher | None:
     if not bootstrap:
         return None
-    return RefusalPublisher(kafka_client_config(settings, bootstrap), settings.refusal_topic)
+    client = kafka_client_config(settings, bootstrap)
+    return RefusalPublisher(client, settings.refusal_topic, settings.kafka_ack_timeout_seconds)

@@ -52,19 +52,25 @@ class LedgerMessage:
     def event(self) -> LedgerEvent:
         """The domain event, validated by its pydantic class (upcast if recorded in an
         older version; LookupError for a type this release does not know)."""
-        cls, recorded_version = versioned_class(self.event_type)
-        fields = dict(self.body)
-        if issubclass(cls, LedgerCreated):
-            from domain.aggregates.group import Group
-
-            fields["originator_topic"] = get_topic(Group)
-        return decode_event(cls, fields, recorded_version)
+        return event_from_body(self.event_type, self.body)
 
     def recomputed_hash(self) -> str:
         """The hash of the body's canonical record: equals ``event_hash`` if untouched."""
         record = {k: v for k, v in self.body.items() if k != "event_hash"}
         record["type"] = self.event_type
         return record_hash(record)
+
+
+def event_from_body(type_name: str, body: dict[str, Any]) -> LedgerEvent:
+    """The domain event of a message body (or a stored state with its originator fields),
+    upcast if recorded in an older version."""
+    cls, recorded_version = versioned_class(type_name)
+    fields = dict(body)
+    if issubclass(cls, LedgerCreated):
+        from domain.aggregates.group import Group
+
+        fields["originator_topic"] = get_topic(Group)
+    return decode_event(cls, fields, recorded_version)
 
 
 def event_body(event: LedgerEvent) -> dict[str, Any]:

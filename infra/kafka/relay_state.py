@@ -1,13 +1,20 @@
 """How far the relay got: stored in the ledger database, written only after the
 broker acknowledged. Besides the ledger position it keeps, per partition, the offset
 and position of the last acknowledged message, so a broker that lost data can be
-detected by reading that one message back."""
+detected by reading that one message back.
+
+It also keeps the relay's **refusals**: events the broker refused for good as too large,
+recorded (position, group, error) and skipped so that later events flow. A refused event
+is never dropped silently: the relay prints or logs it, ``verify`` reports it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from sqlalchemy import Column, Engine, Integer, String, Table, delete, select
+from sqlalchemy import Column, Engine, Integer, String, Table, Text, delete, select
+
+from projections.sqltypes import UtcDateTime
 
 from infra.db import metadata
 
@@ -27,6 +34,30 @@ relay_partitions = Table(
     Column("last_offset", Integer, nullable=False),
     Column("last_position", Integer, nullable=False),
 )
+
+
+relay_refusals = Table(
+    "relay_refusals",
+    metadata,
+    Column("topic", String(249), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("group_id", String(200), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("refused_at", UtcDateTime(), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An event the broker refused for good (too large): skipped by the relay."""
+
+    position: int
+    group_id: str
+    error: str
+    refused_at: datetime
+
+    def describe(self) -> str:
+        return f"the event at ledger position {self.position} (group {self.group_id}) was refused: {self.error}"
 
 
 @dataclass
@@ -70,3 +101,18 @@ class RelayStateStore:
             ]
             if rows:
                 connection.execute(relay_partitions.insert(), rows)
+
+    def record_refusal(self, position: int, group_id: str, error: str) -> Refusal:
+        """Record that the event at ``position`` was refused (once: a repeat keeps the first)."""
+        refusal = Refusal(position, group_id, error[:2000], datetime.now(timezone.utc))
+        with self.engine.begin() as connection:
+            key = (relay_refusals.c.topic == self.topic) & (relay_refusals.c.position == position)
+            if connection.execute(select(relay_refusals.c.position).where(key)).first() is None:
+                connection.execute(relay_refusals.insert().values(topic=self.topic, **refusal.__dict__))
+        return refusal
+
+    def refusals(self) -> list[Refusal]:
+        """Every recorded refusal, by position."""
+        query = select(relay_refusals).where(relay_refusals.c.topic == self.topic).order_by(relay_refusals.c.position)
+        with self.engine.connect() as connection:
+            return [Refusal(r.position, r.group_id, r.error, r.refused_at) for r in connection.execute(query)]

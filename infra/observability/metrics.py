@@ -22,6 +22,10 @@ GCCollector(registry=REGISTRY)
 EVENTS_PUBLISHED = Counter(
     "oar_relay_events_published", "Events the relay published and the broker acknowledged", registry=REGISTRY
 )
+EVENTS_REFUSED = Counter(
+    "oar_relay_events_refused", "Events the broker refused for good (too large): skipped, recorded, reported by verify",
+    registry=REGISTRY,
+)
 RELAY_POSITION = Gauge(
     "oar_relay_position", "Ledger position of the last event the broker acknowledged", registry=REGISTRY
 )

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Source = Literal["store", "merkle", "checkpoint", "kafka", "audit", "refusals"]
-Status = Literal["ok", "mismatch", "skipped"]
+Source = Literal["store", "merkle", "checkpoint", "relay", "kafka", "audit", "refusals", "read models"]
+Status = Literal["ok", "mismatch", "skipped", "unverified"]
 Progress = Callable[[str, int | None], Callable[[int], None]]
 """``progress(label, total)`` returns ``advance(n)``; the CLI draws a bar with it."""
 
@@ -83,7 +83,13 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
+        """No disagreement found (see ``verified`` for whether everything could be checked)."""
         return self.total == 0
+
+    @property
+    def verified(self) -> bool:
+        """No disagreement, and no check left unverified (checkpoint signatures need a key)."""
+        return self.ok and not any(c.status == "unverified" for c in self.checks)
 
     def first(self) -> Finding | None:
         return min(self.findings, key=Finding.sort_key, default=None)
@@ -93,10 +99,13 @@ class VerifyReport:
 
     def lines(self, limit: int = 20) -> list[str]:
         """The human summary: one line per check, then the first ``limit`` findings."""
-        marks = {"ok": "OK  ", "mismatch": "FAIL", "skipped": "SKIP"}
+        marks = {"ok": "OK  ", "mismatch": "FAIL", "skipped": "SKIP", "unverified": "UNVERIFIED"}
         text = [f"{marks[c.status]} {c.name}: {c.summary}" for c in self.checks]
-        if self.ok:
+        if self.verified:
             return [*text, "verified: no disagreement found"]
+        if self.ok:
+            return [*text, "NOT verified: the checkpoint signatures were not checked (no trusted verifier key: "
+                           "pass --key or set OAR_VERIFIER_KEY); nothing else disagrees"]  # fmt: skip
         findings = self.ordered()
         text.append(f"{self.total} disagreement(s); first at {findings[0].describe()}")
         text += [f"  then {f.describe()}" for f in findings[1:limit]]
@@ -108,6 +117,7 @@ class VerifyReport:
         first = self.first()
         return {
             "ok": self.ok,
+            "verified": self.verified,
             "first_mismatch": None if first is None else asdict(first) | {"description": first.describe()},
             "checks": [asdict(c) for c in self.checks],
             "findings": [asdict(f) for f in self.ordered()],

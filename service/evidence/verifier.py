@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafka.errors import KafkaError
+from sqlalchemy import Engine
 
 from service.evidence.audit_trail import AuditTrailSource, verify_audit_trail
 from infra.evidence.checkpoint import VerifierKey
@@ -24,6 +25,7 @@ from service.evidence.verify_refusals import verify_refusals
 from service.evidence.cosigned import verify_witnesses
 from service.evidence.verify_checkpoints import verify_checkpoints
 from service.evidence.verify_store import verify_store
+from service.evidence.verify_read_models import verify_read_models
 from infra.kafka.config import kafka_client_config
 from infra.kafka.relay_state import RelayStateStore
 
@@ -35,13 +37,16 @@ class VerifySources:
     ``key``: the trusted verifier key(s) for checkpoint signatures (None: the key set's, or
     unchecked); ``bootstrap``: the broker holding the ledger topic (None: Kafka not checked),
     ``kafka=False`` skips it on purpose; ``audit_trail``: a projection's audit trail;
-    ``witnesses``: trusted witness keys, ``required_witnesses`` of which must have cosigned the
-    newest checkpoint."""
+    ``read_models``: a projection database whose every row is compared with a fold of the
+    stored events; ``witnesses``: trusted witness keys, ``required_witnesses`` of which must
+    have cosigned the newest checkpoint. Without a trusted ``key`` the checkpoints are
+    "unverified" (``report.verified`` is False)."""
 
     key: VerifierKey | list[VerifierKey] | None = None
     bootstrap: str | None = None
     kafka: bool = True
     audit_trail: AuditTrailSource | None = None
+    read_models: Engine | None = None
     witnesses: tuple[WitnessKey, ...] = ()
     required_witnesses: int = 0
 
@@ -51,12 +56,14 @@ def verify_ledger(ledger: Any, sources: VerifySources = VerifySources(), *, prog
     """Check ``ledger`` (a ``bootstrap.Ledger``) against itself and ``sources``."""
     settings, recorder, engine = ledger.settings, ledger.app.recorder, ledger.engine
     key, kafka, bootstrap, audit_trail = sources.key, sources.kafka, sources.bootstrap, sources.audit_trail
+    read_models = sources.read_models
     report = VerifyReport()
     total = recorder.max_notification_id() or 0
     tree = verify_store(recorder, engine, report, progress("store: chains and Merkle leaves", total), batch_size)
     verify_checkpoints(engine, tree, key, checkpoint_origin(settings), report)
     verify_refusals(engine, key, checkpoint_origin(settings), report)
     verify_witnesses(engine, list(sources.witnesses), sources.required_witnesses, report)
+    _report_refusals(RelayStateStore(engine, settings.ledger_topic), report)
     if not kafka:
         report.checks.append(Check("kafka", "skipped", "skipped (--no-kafka)"))
     elif bootstrap is None:
@@ -67,7 +74,24 @@ def verify_ledger(ledger: Any, sources: VerifySources = VerifySources(), *, prog
         report.checks.append(Check("audit trail", "skipped", "skipped: no audit trail source given"))
     else:
         verify_audit_trail(audit_trail, recorder, report, progress("audit trail vs store", total))
+    if read_models is None:
+        report.checks.append(Check("read models", "skipped", "skipped: no projection database given"))
+    else:
+        verify_read_models(read_models, recorder, report, progress("read models vs a fold of the store", total),
+                           batch_size)  # fmt: skip
     return report
+
+
+def _report_refusals(state: RelayStateStore, report: VerifyReport) -> None:
+    """Events the relay skipped because the broker refused them for good (too large) are
+    disagreements between the store and the topic: each one is a finding, never a pass."""
+    sink = report.sink("relay")
+    refusals = state.refusals()
+    for refusal in refusals:
+        sink(refusal.position, f"refused by the broker and skipped by the relay: {refusal.error}",
+             group_id=refusal.group_id)  # fmt: skip
+    summary = f"{len(refusals)} event(s) refused by the broker and skipped" if refusals else "no event refused"
+    report.checks.append(Check("relay refusals", "mismatch" if refusals else "ok", summary))
 
 
 def _verify_kafka(ledger: Any, bootstrap: str, report: VerifyReport, advance: Any) -> None:

@@ -52,10 +52,14 @@ def verify_checkpoints(engine: Any, tree: MerkleFrontier, key: Trusted, origin: 
         elif tree.root_at(row.size) != row.root_hash:
             sink(None, f"root recomputed from the store differs from the signed root {row.root_hash.hex()[:16]}…", **at)
     _verify_key_set_notes(engine, entries, origin, sink)
-    signatures = (f"signatures checked with the key valid for each ({len(entries)} key(s) in the key set)" if entries
+    # The key set lives in the ledger's own database: without a trusted key to anchor it, a
+    # rewritten history could carry its own key set, so signatures checked only against it
+    # leave the checkpoints "unverified" (exit 8), never "ok".
+    signatures = (f"signatures checked with the key valid for each ({len(entries)} key(s) in the key set)"
+                  + ("" if trusted else ", NOT anchored to a trusted key") if entries
                   else f"signatures checked with {trusted[0].name}" if trusted
-                  else "signatures NOT checked (no verifier key)")  # fmt: skip
-    status = "mismatch" if report.found("checkpoint") else "ok"
+                  else "signatures NOT checked (no trusted verifier key)")  # fmt: skip
+    status = "mismatch" if report.found("checkpoint") else "ok" if trusted else "unverified"
     report.checks.append(Check("checkpoints", status, f"{len(stored)} checkpoint(s): roots recomputed; {signatures}"))
 
 

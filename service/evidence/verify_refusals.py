@@ -28,8 +28,9 @@ def verify_refusals(engine: Any, key: VerifierKey | list[VerifierKey] | None, le
     trusted = [] if key is None else [key] if isinstance(key, VerifierKey) else list(key)
     keys = trusted or [entry.verifier for entry in KeySet(engine).entries()]
     stored = _check_checkpoints(engine, links, keys, refusal_origin(ledger_origin), sink)
-    status = "mismatch" if report.found("refusals") else "ok"
-    signatures = "" if keys else "; signatures NOT checked (no verifier key)"
+    status = "mismatch" if report.found("refusals") else "ok" if trusted else "unverified"
+    signatures = "" if trusted else "; signatures NOT checked against a trusted key" if keys else \
+        "; signatures NOT checked (no trusted verifier key)"
     report.checks.append(Check("refusals", status, f"{len(links)} refusal(s) chained and rehashed, "
                                f"{stored} refusal checkpoint(s) checked{signatures}"))  # fmt: skip
 

@@ -147,11 +147,13 @@ def run_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, time
     )  # fmt: skip
 
 
-def start_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, log: Path) -> subprocess.Popen[bytes]:
-    """Start ``oar-ledger ARGS`` in the background, stdout and stderr appended to ``log``."""
+def start_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, log: Path,
+              **env: str) -> subprocess.Popen[bytes]:  # fmt: skip
+    """Start ``oar-ledger ARGS`` in the background, stdout and stderr appended to ``log``
+    (``env``: extra environment variables)."""
     with open(log, "ab") as out:
         return subprocess.Popen(
-            oar_ledger_command() + args, env=cli_env(settings, bootstrap), cwd=cwd,
+            oar_ledger_command() + args, env=cli_env(settings, bootstrap) | env, cwd=cwd,
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
 

@@ -179,7 +179,8 @@ def test_every_event_adds_its_audit_row_first(event: LedgerEvent) -> None:
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.originator_version}-{type(e).__name__}")
 def test_every_event_ends_by_moving_its_group(event: LedgerEvent) -> None:
-    expected: dict[str, Any] = {"version": event.originator_version, "last_position": POSITION[id(event)]}
+    expected: dict[str, Any] = {"version": event.originator_version, "last_position": POSITION[id(event)],
+                                "last_hash": event.event_hash}  # fmt: skip
     if type(event) in ACTIVITY:
         expected["last_activity"] = event.timestamp
     if type(event) in STATUS:
@@ -207,7 +208,7 @@ def test_group_requested_creates_the_group_and_its_proposed_managers() -> None:
         "managed_by": "alumni", "visibility": "private", "policy_pack": "cern",
         "objectives": "Keep CMS alumni in touch", "membership_criteria": [CRITERION],
         "termination_requested": False, "member_count": 0, "requested_at": T0, "last_activity": T0,
-        "version": 1, "last_position": 0,
+        "version": 1, "last_position": 0, "last_hash": e.event_hash,
     })  # fmt: skip
     assert managers == [Upsert("managers", {"group_id": gid(e), "manager_id": m}, {"since": T0}) for m in ("m-1", "m-2")]
     # the final update gives the group its real position (the Upsert only creates the row)

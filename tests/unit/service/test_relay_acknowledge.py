@@ -1,0 +1,94 @@
+"""The relay's acknowledgement of a batch (service/relay.py), with stand-in futures and an
+in-memory state: one deadline per batch, a too-large refusal recorded and skipped, any other
+refusal stopping the relay, and a stalled broker recording only what was acknowledged."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import kafka.errors as errors
+import pytest
+
+from infra.kafka.relay_state import Refusal, RelayProgress
+from service.relay import MessageRefused, Relay
+
+pytestmark = pytest.mark.unit
+
+
+class State:
+    def __init__(self) -> None:
+        self.saved: list[int] = []
+        self.recorded: list[Refusal] = []
+
+    def save(self, progress: RelayProgress) -> None:
+        self.saved.append(progress.position)
+
+    def record_refusal(self, position: int, group_id: str, error: str) -> Refusal:
+        refusal = Refusal(position, group_id, error, datetime.now(UTC))
+        self.recorded.append(refusal)
+        return refusal
+
+
+class Future:
+    def __init__(self, partition: int = 0, offset: int = 0, error: Exception | None = None, delay: float = 0) -> None:
+        self.metadata, self.error, self.delay = SimpleNamespace(partition=partition, offset=offset), error, delay
+        self.timeouts: list[float] = []
+
+    def get(self, timeout: float):
+        self.timeouts.append(timeout)
+        if self.delay > timeout:
+            time.sleep(timeout)
+            raise errors.KafkaTimeoutError("no acknowledgement")
+        time.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        return self.metadata
+
+
+def relay(ack_timeout: float = 5.0) -> tuple[Relay, State]:
+    state = State()
+    return Relay(None, state, {}, None, ack_timeout=ack_timeout), state  # type: ignore[arg-type]
+
+
+def test_a_batch_is_recorded_up_to_its_last_message():
+    r, state = relay()
+    progress = RelayProgress(cluster_id="c")
+    r._acknowledge([(1, b"g", Future(0, 10)), (2, b"g", Future(0, 11))], progress, None, 0)
+    assert state.saved == [2] and progress.partitions == {0: (11, 2)}
+
+
+def test_a_message_too_large_is_recorded_as_a_refusal_and_skipped():
+    r, state = relay()
+    progress = RelayProgress(cluster_id="c")
+    too_large = errors.MessageSizeTooLargeError("The message is 1202985 bytes")
+    handled = r._acknowledge([(1, b"g1", Future(0, 10)), (2, b"g2", too_large), (3, b"g1", Future(0, 11)),
+                              (4, b"g3", Future(1, 0, error=errors.MessageSizeTooLargeError()))], progress, None, 0)
+    assert handled == 4 and state.saved == [4]  # later events flow
+    assert [(f.position, f.group_id) for f in state.recorded] == [(2, "g2"), (4, "g3")]
+    assert "MessageSizeTooLargeError" in state.recorded[0].error and r.refused == state.recorded
+
+
+def test_a_refusal_of_another_kind_stops_the_relay_after_recording_what_came_before():
+    r, state = relay()
+    progress = RelayProgress(cluster_id="c")
+    with pytest.raises(MessageRefused) as stopped:
+        r._acknowledge([(1, b"g", Future(0, 10)), (2, b"g", Future(error=errors.TopicAuthorizationFailedError())),
+                        (3, b"g", Future(0, 11))], progress, None, 0)
+    assert stopped.value.position == 2 and stopped.value.group_id == "g"
+    assert state.saved == [1] and state.recorded == []
+
+
+def test_one_deadline_for_the_whole_batch():
+    """A slow broker: each acknowledgement takes 0.2 s, each within a 0.5 s timeout, but the
+    batch has one deadline of 0.5 s: the third one is not waited for, and what was
+    acknowledged before is recorded."""
+    r, state = relay(ack_timeout=0.5)
+    progress = RelayProgress(cluster_id="c")
+    futures = [Future(0, i, delay=0.2) for i in range(5)]
+    started = time.monotonic()
+    with pytest.raises(errors.KafkaTimeoutError):
+        r._acknowledge([(i + 1, b"g", f) for i, f in enumerate(futures)], progress, None, 0)
+    assert time.monotonic() - started < 0.8  # not 0.5 s per message
+    assert state.saved == [2] and futures[2].timeouts[0] < 0.2

@@ -91,3 +91,17 @@ class TerminationInitiative(StrEnum):
 
     MANAGERS_REQUEST = "managers-request"
     OAR = "oar"
+
+
+class DeactivationGround(StrEnum):
+    """§19: inactive for over a year, or another ground that cites its clause."""
+
+    INACTIVITY = "inactivity"
+    OTHER = "other"
+
+
+class AlumniDataKind(StrEnum):
+    """LSE: what a group may not keep of its own (alumni data stays in the School's CRM)."""
+
+    DATABASE = "database"
+    MAILING_LIST = "mailing-list"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.events.base import LedgerCreated, LedgerEvent
-from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
+from domain.values import AlumniDataKind, GroupType, ManagedBy, TerminationInitiative, Visibility
 
 
 class GroupRequested(LedgerCreated):
@@ -52,6 +52,28 @@ class MembershipRejected(LedgerEvent):
     criterion: str
 
 
+class MembershipRejectionHeld(LedgerEvent):
+    """§9: a manager's rejection the screen found uncertain; it waits for the OAR's review.
+    ``actor_id``/``reason`` are the manager's; ``grounds`` and ``screening`` say why it was held."""
+
+    member_id: str
+    criterion: str
+    grounds: tuple[str, ...]
+    screening: str
+
+
+class MembershipRejectionUpheld(LedgerEvent):
+    """§9: the OAR upheld a held rejection (its own reason); the request is rejected."""
+
+    member_id: str
+
+
+class MembershipRejectionOverturned(LedgerEvent):
+    """§9: the OAR overturned a held rejection (its own reason); the request is pending again."""
+
+    member_id: str
+
+
 class MemberLeft(LedgerEvent):
     member_id: str
 
@@ -75,3 +97,17 @@ class GroupReactivated(LedgerEvent):
 
 class SocialMediaSpaceReported(LedgerEvent):
     platform: str
+
+
+class ActivityPlanShared(LedgerEvent):
+    """LSE: the group shared its activity plan for ``year`` with the engagement team."""
+
+    year: int
+    summary: str
+
+
+class AlumniDataReported(LedgerEvent):
+    """LSE: the group was reported to keep its own alumni database or mailing list."""
+
+    kind: AlumniDataKind
+    description: str

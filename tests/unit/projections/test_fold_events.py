@@ -109,8 +109,9 @@ def build_story() -> list[LedgerEvent]:
         unregistered_attendees=("x-9", "x-1", "x-9"),
     ), s.at(MEETUP_STARTS + DAY))  # fmt: skip
     cms.request_termination(c.RequestTermination(actor=M1, group="cms", reason="moving on"), s.at())
-    cms.deactivate(c.DeactivateGroup(actor=OAR, group="cms", discussed_with_managers=True,
-                                     reason="quiet for a while"), s.at(MEETUP_STARTS + 40 * DAY))  # fmt: skip
+    cms.deactivate(c.DeactivateGroup(actor=OAR, group="cms", discussed_with_managers=True, ground="other",
+                                     other_clause="§12", reason="off the programme's objectives"),
+                   s.at(MEETUP_STARTS + 40 * DAY))  # fmt: skip
     cms.reactivate(c.ReactivateGroup(actor=OAR, group="cms", reason="new plans"), s.at())
     cms.terminate(c.TerminateGroup(actor=OAR, group="cms", initiative="managers-request",
                                    reason="at the managers' request"), s.at())  # fmt: skip

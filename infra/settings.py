@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,10 @@ class Settings(BaseSettings):
     pending_request_days: int | None = Field(
         None, ge=0, description="Compliance: flag requests waiting longer (unset = each pack's limit)"
     )
+    closure_days: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="Compliance: days that are not working days besides weekends (ISO dates, comma-separated)",
+    )
     consumer_session_timeout_ms: int = Field(10_000, ge=1000, description="Projector consumer group session")
     consumer_heartbeat_interval_ms: int = Field(3_000, ge=100, description="Projector heartbeat")
 
@@ -58,6 +64,16 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+
+    @field_validator("closure_days", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """``OAR_CLOSURE_DAYS=2025-12-25,2025-12-26``; bounded, each a date."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and len(value) > 1000:
+            raise ValueError("at most 1000 closure days")
+        return value
 
     # Tamper evidence (infra/evidence): checkpoint signing and schedule.
     signing_key_path: Path | None = Field(

@@ -14,7 +14,7 @@ from domain.compliance import ComplianceCheck
 from domain.policy.authority import ActorIsMember, ActorManagesGroup, RequiresRole
 from domain.policy.base import Governs, PolicyPack
 from domain.policy.cern_groups import NotAlreadyMemberOrPending
-from domain.policy.lifecycle import GroupIn, GroupNotTerminated
+from domain.policy.lifecycle import GatheringIn, GroupIn, GroupNotTerminated
 from domain.policy.lse_rules import (
     DATA,
     GROUPS,
@@ -28,7 +28,7 @@ from domain.policy.lse_rules import (
     SocialMediaNeedsDisclaimer,
     lse,
 )
-from domain.values import GroupStatus, Role
+from domain.values import GatheringStatus, GroupStatus, Role
 
 __all__ = ["DECISIONS", "LSE_FLAGS", "PACK", "lse"]
 
@@ -40,6 +40,7 @@ open_group = GroupNotTerminated(GROUPS)
 awaiting = GroupIn("group-awaits-decision", GROUPS, GroupStatus.REQUESTED)
 active = GroupIn("group-is-active", GROUPS, GroupStatus.ACTIVE)
 member_acts = ActorIsMember(GROUPS)
+request_open = GatheringIn("request-awaits-engagement-team", REQUESTS, GatheringStatus.PROPOSED)
 anyone = RequiresRole("registered-actors-report", SOCIAL, *Role)
 anyone_reports_data = RequiresRole("registered-actors-report-data", DATA, *Role)
 
@@ -49,7 +50,8 @@ DECISIONS = {
     c.RejectGroup: Governs(GROUPS, (engagement_team, open_group, awaiting)),
     c.JoinGroup: Governs(GROUPS, (member_acts, open_group, active, NotAlreadyMemberOrPending(GROUPS))),
     c.ProposeGathering: Governs(REQUESTS, (group_managers, open_group, active)),
-    c.ApproveGathering: Governs(REQUESTS, (engagement_team, open_group)),
+    c.ApproveGathering: Governs(REQUESTS, (engagement_team, open_group, request_open)),
+    c.RejectGathering: Governs(REQUESTS, (engagement_team, open_group, request_open)),
     c.ReportSocialMediaSpace: Governs(SOCIAL, (anyone, open_group)),
     c.ShareActivityPlan: Governs(PLAN, (committee_plans, open_group, active, PlanForThisOrNextYear())),
     c.ReportAlumniData: Governs(DATA, (anyone_reports_data, open_group)),
@@ -58,8 +60,7 @@ DECISIONS = {
 
 LSE_FLAGS: tuple[ComplianceCheck, ...] = (
     SocialMediaNeedsDisclaimer(),
-    # "the Alumni Engagement team aims to respond ... within 3 working days"
-    RequestsAnsweredInWorkingDays(REQUESTS, days=3),
+    RequestsAnsweredInWorkingDays(REQUESTS, days=3),  # "aims to respond ... within 3 working days"
     AnnualActivityPlanShared(),
     NoOwnAlumniData(),
 )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from domain import commands as c
-from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
+from domain.values import DeactivationGround, GroupType, ManagedBy, TerminationInitiative, Visibility
 from infra.cli.context import run_command
 from infra.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
 from infra.store.application import LedgerApplication as App
@@ -91,11 +91,15 @@ def deactivate(
     discussed: Annotated[
         bool, typer.Option("--discussed/--not-discussed", help="Discussed with the managers first (§19).")
     ] = True,
+    ground: Annotated[
+        DeactivationGround, typer.Option(help="inactivity (over a year, measured from the ledger) or other.")
+    ] = DeactivationGround.INACTIVITY,
+    clause: Annotated[str | None, typer.Option(help="With --ground other: the clause it rests on, e.g. §12.")] = None,
 ) -> None:
-    """OAR deactivates a group, e.g. inactive for over a year (§19)."""
+    """OAR deactivates a group inactive for over a year, or on another ground citing its clause (§19)."""
     run_command(
-        ctx, c.DeactivateGroup, App.deactivate_group, actor=actor(actor_id, role),
-        group=group, discussed_with_managers=discussed, reason=reason,
+        ctx, c.DeactivateGroup, App.deactivate_group, actor=actor(actor_id, role), group=group,
+        discussed_with_managers=discussed, ground=ground, other_clause=clause, reason=reason,
     )  # fmt: skip
 
 

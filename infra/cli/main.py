@@ -57,6 +57,11 @@ def _register_optional(app: typer.Typer) -> None:
                     projection_commands.sponsorships, audit_commands.audit):  # fmt: skip
         app.command()(command)
     app.add_typer(projection_commands.projections_app, name="projections")
+    from infra.cli import policy_commands
+
+    app.add_typer(policy_commands.review_app, name="review")
+    group_app.command("share-plan")(policy_commands.share_plan)
+    group_app.command("report-alumni-data")(policy_commands.report_alumni_data)
     app.add_typer(admin_commands.db_app, name="db")
     app.add_typer(admin_commands.contracts_app, name="contracts")
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from domain.calendar import WorkingCalendar
 from infra.bootstrap import build_projection_engine, build_projector
 from infra.cli.context import state
 from infra.cli.errors import CliError, ExitCode
@@ -107,14 +108,17 @@ def compliance(
     request_days: Annotated[int | None, typer.Option(min=0, help="Flag requests waiting longer than this.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."""
+    """Compliance flags of every group on a date (§6, §7, §9, §18, §19, §23, §30, Annex 1; LSE sections).
+    LSE waits count working days: weekends and OAR_CLOSURE_DAYS do not count."""
     try:
         day = date.fromisoformat(on) if on else state(ctx).ledger.app.clock().date()
     except ValueError:
         raise CliError(f"invalid --on: {on!r} is not a date (YYYY-MM-DD)") from None
     with _projections(ctx) as connection:
-        limit = request_days if request_days is not None else state(ctx).settings.pending_request_days
-        rows = flag_rows(compliance_view(connection, end_of(day), limit))
+        settings = state(ctx).settings
+        limit = request_days if request_days is not None else settings.pending_request_days
+        calendar = WorkingCalendar.closed_on(settings.closure_days)
+        rows = flag_rows(compliance_view(connection, end_of(day), limit, calendar))
     if as_json or state(ctx).json_output:
         print_json(rows)
         return

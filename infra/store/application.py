@@ -124,6 +124,18 @@ class LedgerApplication(Application):
     def reject_membership(self, command: c.RejectMembership) -> Receipt:
         return self._change(command, Group.reject_membership)
 
+    def uphold_rejection(self, command: c.UpholdRejection) -> Receipt:
+        return self._change(command, Group.uphold_rejection)
+
+    def overturn_rejection(self, command: c.OverturnRejection) -> Receipt:
+        return self._change(command, Group.overturn_rejection)
+
+    def share_activity_plan(self, command: c.ShareActivityPlan) -> Receipt:
+        return self._change(command, Group.share_activity_plan)
+
+    def report_alumni_data(self, command: c.ReportAlumniData) -> Receipt:
+        return self._change(command, Group.report_alumni_data)
+
     def leave_group(self, command: c.LeaveGroup) -> Receipt:
         return self._change(command, Group.leave)
 

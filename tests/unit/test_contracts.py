@@ -90,6 +90,16 @@ def _private_group_story() -> Group:
         ),
         at,
     )
+    for person, review in (("a-3", g.uphold_rejection), ("a-4", g.overturn_rejection)):  # §9 held, reviewed
+        g.request_membership(c.RequestMembership(actor=member(person), group="cms"), at)
+        g.reject_membership(
+            c.RejectMembership(
+                actor=M1, group="cms", member=person, criterion="worked on CMS", reason="she is Italian"
+            ),
+            at,
+        )
+        decision = c.UpholdRejection if person == "a-3" else c.OverturnRejection
+        review(decision(actor=OAR, group="cms", member=person, reason="reviewed by the OAR"), at)
     meetup = dict(group="cms", gathering="meetup")
     g.propose_gathering(
         c.ProposeGathering(
@@ -183,7 +193,18 @@ def _other_groups() -> list[Group]:
     public.join(c.JoinGroup(actor=member("a-1"), group="atlas"), T0)
     rejected = _request("misc", "public", ("m-1",))
     rejected.reject(c.RejectGroup(actor=OAR, group="misc", reason="no clear objectives"), T0)
-    return [public, rejected]
+    lse = _request("lse-nyc", "public", ("m-1",), policy_pack="lse")
+    lse.approve(c.ApproveGroup(actor=OAR, group="lse-nyc", reason="welcome"), T0)
+    lse.share_activity_plan(
+        c.ShareActivityPlan(actor=M1, group="lse-nyc", year=T0.year, summary="four talks"), T0
+    )
+    lse.report_alumni_data(
+        c.ReportAlumniData(
+            actor=OAR, group="lse-nyc", kind="database", description="a spreadsheet", reason="seen"
+        ),
+        T0,
+    )
+    return [public, rejected, lse]
 
 
 def _story() -> list[LedgerEvent]:

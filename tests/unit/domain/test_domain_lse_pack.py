@@ -24,7 +24,7 @@ from domain import commands as c
 from domain import compliance as cc
 from domain.errors import RuleViolation
 from domain.policy import cern, lse
-from domain.values import GroupStatus
+from domain.values import GatheringStatus, GroupStatus
 
 pytestmark = pytest.mark.unit
 
@@ -202,7 +202,8 @@ def test_lse_flags_cite_lse_sections() -> None:
     (flag,) = cc.evaluate(lse.PACK.flags, group, T0 + 2 * DAY)
     assert (flag.rule, flag.clause) == ("social-media-disclaimer", "LSE-AG 'Social Media channels'")
     # T0 is a Friday: Mon, Tue, Wed are the 3 working days; Thursday is one too many.
-    waiting = NS(slug="lse-nyc", status=GroupStatus.ACTIVE, social_media_reports=[], pending_requests={"a-1": T0},
+    proposal = NS(slug="talk", status=GatheringStatus.PROPOSED, proposed_at=T0)
+    waiting = NS(slug="lse-nyc", status=GroupStatus.ACTIVE, social_media_reports=[], gatherings={"talk": proposal},
                  activity_plans={2025: T0})
     (late,) = cc.evaluate(lse.PACK.flags, waiting, T0 + 6 * DAY)
     assert late.clause.startswith("LSE-AG") and "4 working days" in late.detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from domain import commands as c
 from domain.values import AlumniDataKind
@@ -32,8 +33,8 @@ def review_list(ctx: typer.Context, as_json: Json = False) -> None:
         return
     table("Rejections held for OAR review (CERN-AG §9)",
           ["group", "member", "held", "by", "criterion", "reason", "grounds", "waiting days"],
-          [[r["group"], r["member"], r["held_at"], r["held_by"], r["criterion"], r["reason"], r["grounds"],
-            r["waiting_days"]] for r in rows])  # fmt: skip
+          [[r["group"], r["member"], r["held_at"], r["held_by"], escape(r["criterion"]), escape(r["reason"] or ""),
+            r["grounds"], r["waiting_days"]] for r in rows])  # fmt: skip  (typed text: no rich markup)
 
 
 @review_app.command("uphold")

@@ -81,8 +81,16 @@ class DiscriminationScreen:
         return frozenset(english | french)
 
     @cached_property
-    def countries(self) -> tuple[str, ...]:
-        return tuple(name for name in COUNTRY_NAMES if name not in self.demonyms)
+    def countries(self) -> frozenset[str]:
+        return frozenset(name for name in COUNTRY_NAMES if name not in self.demonyms)
+
+    @cached_property
+    def by_first_word(self) -> dict[str, tuple[str, ...]]:
+        """Country names and demonyms by their first word: a text is read once, word by word."""
+        index: dict[str, list[str]] = {}
+        for phrase in sorted(self.countries | self.demonyms):
+            index.setdefault(phrase.split(" ", 1)[0], []).append(phrase)
+        return {word: tuple(phrases) for word, phrases in index.items()}
 
     def screen(self, *texts: str) -> Screening:
         """The worst outcome over ``texts`` (e.g. the reason and the criterion)."""
@@ -112,25 +120,28 @@ class DiscriminationScreen:
         return tuple(dict.fromkeys(found))
 
     def _nationality_words(self, norm: str) -> list[Finding]:
+        """Demonyms (not naming a place: "the French site") and country names."""
         words = tokens(norm)
-        found = [
-            Finding("nationality", word, "strong")
-            for i, word in enumerate(words)
-            if word in self.demonyms and not self._names_a_place(words, i)
-        ]
-        found += [Finding("nationality", phrase, "strong") for phrase in self._multiword_demonyms(norm)]
-        for country in self.countries:
-            start = norm.find(f" {country} ")
-            if start >= 0:
-                origin = v.ORIGIN.search(norm[: start + 1].rstrip() + " ")
-                found.append(Finding("nationality", country, "strong" if origin else "weak"))
+        found = []
+        for start, phrase in self._phrases(words):
+            if phrase in self.demonyms and not self._names_a_place(words, start, start + phrase.count(" ")):
+                found.append(Finding("nationality", phrase, "strong"))
+            elif phrase in self.countries:
+                origin = v.ORIGIN.search(" ".join(words[:start]) + " ")
+                found.append(Finding("nationality", phrase, "strong" if origin else "weak"))
         return found
 
-    def _multiword_demonyms(self, norm: str) -> list[str]:
-        return [d for d in self.demonyms if " " in d and f" {d} " in norm]
+    def _phrases(self, words: list[str]) -> list[tuple[int, str]]:
+        return [
+            (i, phrase)
+            for i, word in enumerate(words)
+            for phrase in self.by_first_word.get(word, ())
+            if " ".join(words[i : i + phrase.count(" ") + 1]) == phrase
+        ]
 
     @staticmethod
-    def _names_a_place(words: list[str], i: int) -> bool:
-        after = words[i + 1] if i + 1 < len(words) else ""
-        before = words[i - 1] if i > 0 else ""
+    def _names_a_place(words: list[str], first: int, last: int) -> bool:
+        after = words[last + 1] if last + 1 < len(words) else ""
+        before = words[first - 1] if first > 0 else ""
         return after in v.PLACES_AFTER or before in v.PLACES_BEFORE
+

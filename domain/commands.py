@@ -19,6 +19,7 @@ from domain.values import (
     DeactivationGround,
     GroupType,
     ManagedBy,
+    PackName,
     Purpose,
     SponsorSector,
     TerminationInitiative,
@@ -54,7 +55,7 @@ class RequestGroup(GroupCommand):
     objectives: Text
     membership_criteria: tuple[Text, ...] = ()
     proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
-    policy_pack: str = "cern"
+    policy_pack: PackName = PackName.CERN
 
     @field_validator("group")
     @classmethod
@@ -62,15 +63,6 @@ class RequestGroup(GroupCommand):
         if slug in RESERVED_SLUGS:
             raise ValueError(f"{slug!r} is reserved")
         return slug
-
-    @field_validator("policy_pack")
-    @classmethod
-    def _installed(cls, name: str) -> str:
-        from domain.policy.registry import installed_packs  # packs import commands
-
-        if name not in installed_packs():
-            raise ValueError(f"unknown policy pack; installed: {', '.join(sorted(installed_packs()))}")
-        return name
 
 
 class ApproveGroup(GroupCommand):

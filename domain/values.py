@@ -105,3 +105,11 @@ class AlumniDataKind(StrEnum):
 
     DATABASE = "database"
     MAILING_LIST = "mailing-list"
+
+
+class PackName(StrEnum):
+    """The installed policy packs, by the name a group records (``domain.policy.registry``
+    maps each to its rules; a test checks the two agree)."""
+
+    CERN = "cern"
+    LSE = "lse"

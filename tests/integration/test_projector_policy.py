@@ -19,9 +19,8 @@ from test_projector_compliance import CRITERION, M1, active_group, gatherings
 from test_projector_support import OAR, cli_env, create_topics, member, oar_ledger, on_topic, open_ledger, project
 
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_relay
-from infra.demo.script import DemoRun
-from infra.store.application import LedgerApplication as App
+from bootstrap import build_projection_engine, build_relay
+from entrypoints.demo.script import DemoRun
 from projections.tables import held_rejections, memberships
 
 pytestmark = pytest.mark.integration
@@ -39,46 +38,46 @@ def s9(run: DemoRun) -> None:
     active_group(run, "moderated", private=True)
     gatherings(run, "moderated")
     for person in ("a-60", "a-61", "a-62", "a-63"):
-        run.at("2025-03-01T09:00+00:00", App.request_membership, c.RequestMembership(actor=member(person), group="moderated"))
-    run.at("2025-03-02T09:00+00:00", App.reject_membership, _reject("moderated", "a-60", "the applicant is Italian"))
-    run.at("2025-03-02T09:01+00:00", App.reject_membership, _reject("moderated", "a-61", "a retired applicant"))
-    run.at("2025-03-02T09:02+00:00", App.reject_membership, _reject("moderated", "a-62", "she lives in Canada"))
-    run.at("2025-03-02T09:03+00:00", App.reject_membership, _reject("moderated", "a-63", "we do not want Frenchmen"))
-    run.at("2025-03-05T09:00+00:00", App.uphold_rejection, c.UpholdRejection(
+        run.at("2025-03-01T09:00+00:00", c.RequestMembership(actor=member(person), group="moderated"))
+    run.at("2025-03-02T09:00+00:00", _reject("moderated", "a-60", "the applicant is Italian"))
+    run.at("2025-03-02T09:01+00:00", _reject("moderated", "a-61", "a retired applicant"))
+    run.at("2025-03-02T09:02+00:00", _reject("moderated", "a-62", "she lives in Canada"))
+    run.at("2025-03-02T09:03+00:00", _reject("moderated", "a-63", "we do not want Frenchmen"))
+    run.at("2025-03-05T09:00+00:00", c.UpholdRejection(
         actor=OAR, group="moderated", member="a-61", reason="not in the CERN records; age irrelevant"))  # fmt: skip
-    run.at("2025-03-05T09:01+00:00", App.overturn_rejection, c.OverturnRejection(
+    run.at("2025-03-05T09:01+00:00", c.OverturnRejection(
         actor=OAR, group="moderated", member="a-62", reason="residence is no criterion of this group"))  # fmt: skip
-    run.at("2025-03-06T09:00+00:00", App.approve_membership, c.ApproveMembership(
+    run.at("2025-03-06T09:00+00:00", c.ApproveMembership(
         actor=M1, group="moderated", member="a-62", criterion=CRITERION, reason="in the CERN records"))  # fmt: skip
 
 
 def s19(run: DemoRun) -> None:
     for slug in ("sleepy", "busy"):
-        run.at("2024-06-01T09:00+00:00", App.request_group, c.RequestGroup(
+        run.at("2024-06-01T09:00+00:00", c.RequestGroup(
             actor=member("m-1"), group=slug, name=slug.title(), group_type="regional", managed_by="alumni",
             visibility="public", objectives="Alumni who meet in the tests", proposed_managers=("m-1", "m-2")))  # fmt: skip
-        run.at("2024-06-02T09:00+00:00", App.approve_group, c.ApproveGroup(actor=OAR, group=slug, reason="fine"))
+        run.at("2024-06-02T09:00+00:00", c.ApproveGroup(actor=OAR, group=slug, reason="fine"))
     idle = dict(actor=OAR, discussed_with_managers=True, reason="no activity for a year")
-    run.at("2025-07-01T09:00+00:00", App.deactivate_group, c.DeactivateGroup(group="sleepy", **idle))
-    run.at("2025-01-10T09:00+00:00", App.deactivate_group, c.DeactivateGroup(group="busy", **idle))  # refused
-    run.at("2025-01-11T09:00+00:00", App.deactivate_group, c.DeactivateGroup(
+    run.at("2025-07-01T09:00+00:00", c.DeactivateGroup(group="sleepy", **idle))
+    run.at("2025-01-10T09:00+00:00", c.DeactivateGroup(group="busy", **idle))  # refused
+    run.at("2025-01-11T09:00+00:00", c.DeactivateGroup(
         group="busy", ground="other", other_clause="§12", **idle | {"reason": "off the programme's objectives"}))
 
 
 def lse(run: DemoRun) -> None:
     for slug in ("lse-planned", "lse-unplanned", "lse-list"):
-        run.at("2025-01-06T09:00+00:00", App.request_group, c.RequestGroup(
+        run.at("2025-01-06T09:00+00:00", c.RequestGroup(
             actor=member("m-1"), group=slug, name=slug, group_type="regional", managed_by="alumni",
             visibility="public", objectives="LSE alumni who meet in the tests", proposed_managers=("m-1",),
             policy_pack="lse"))  # fmt: skip
-        run.at("2025-01-07T09:00+00:00", App.approve_group, c.ApproveGroup(actor=OAR, group=slug, reason="welcome"))
+        run.at("2025-01-07T09:00+00:00", c.ApproveGroup(actor=OAR, group=slug, reason="welcome"))
     for slug in ("lse-planned", "lse-list"):
-        run.at("2025-01-08T09:00+00:00", App.share_activity_plan, c.ShareActivityPlan(
+        run.at("2025-01-08T09:00+00:00", c.ShareActivityPlan(
             actor=M1, group=slug, year=2025, summary="four talks and a summer dinner"))  # fmt: skip
-    run.at("2025-05-01T09:00+00:00", App.report_alumni_data, c.ReportAlumniData(
+    run.at("2025-05-01T09:00+00:00", c.ReportAlumniData(
         actor=member("a-1"), group="lse-list", kind="mailing-list", description="a list the committee keeps",
         reason="seen in an invitation"))  # fmt: skip
-    run.at("2025-12-24T09:00+00:00", App.propose_gathering, c.ProposeGathering(  # a Wednesday
+    run.at("2025-12-24T09:00+00:00", c.ProposeGathering(  # a Wednesday
         actor=M1, group="lse-planned", gathering="new-year", title="New Year drinks", starts_at="2026-01-20T18:00+00:00",
         purpose="community-building", connection="LSE alumni in the city meet"))  # fmt: skip
 

@@ -2,8 +2,9 @@
 screen reads, from maintained packages instead of a hand-typed list:
 
 * country names, English and French: ``pycountry`` (ISO 3166-1 and the iso-codes
-  project's translations; LGPL-2.1);
-* English demonyms: ``countryinfo`` (MIT).
+  project's translations; LGPL-2.1), plus the everyday names ("Russia") and their French
+  translations from ``countryinfo`` (MIT);
+* English demonyms: ``countryinfo``.
 
 The domain stays pure (it imports a plain data module), and a rule an auditor relies on
 does not change silently when a package is upgraded: the list changes only when it is

@@ -95,10 +95,15 @@ def _facts(connection: Connection) -> list[tuple[GroupFacts, str]]:
 
 def _policy_facts(connection: Connection, groups: dict[str, GroupFacts]) -> None:
     """§9 held rejections, LSE activity plans and reported alumni data."""
-    for row in connection.execute(select(held_rejections).where(held_rejections.c.status == "held")):
-        requested = groups[row.group_id].pending_requests.get(row.member_id) or aware(row.held_at)
+    query = (
+        select(held_rejections, memberships.c.requested_at)
+        .join(memberships, (memberships.c.group_id == held_rejections.c.group_id)
+              & (memberships.c.member_id == held_rejections.c.member_id))
+        .where(held_rejections.c.status == "held")
+    )  # fmt: skip
+    for row in connection.execute(query):
         groups[row.group_id].held_rejections[row.member_id] = HeldRejection(
-            requested_at=requested, held_at=aware(row.held_at), held_by=row.held_by,
+            requested_at=aware(row.requested_at), held_at=aware(row.held_at), held_by=row.held_by,
             criterion=row.criterion, grounds=tuple(row.grounds),
         )  # fmt: skip
     for row in connection.execute(select(activity_plans).order_by(activity_plans.c.position)):

@@ -103,8 +103,10 @@ class NotAlreadyMemberOrPending(Rule):
         group, member = situation.group, situation.command.actor.id
         if member in group.members:
             self.refuse(f"{member} is already a member of group {group.slug}")
-        if member in group.pending_requests or member in getattr(group, "held_rejections", {}):
+        if member in group.pending_requests:
             self.refuse(f"{member} already has a pending request for group {group.slug}")
+        if member in getattr(group, "held_rejections", {}):
+            self.refuse(f"the rejection of {member}'s request is held for the OAR's review (§9)")
 
 
 class IsMember(Rule):

@@ -31,18 +31,23 @@ STRONG = {
         r"nationality|nationalities|nationalites?|citizenships?|citizens?|citoyen(?:ne)?s?|citoyennete|"
         r"passports?|passeports?|foreigners?|etrangers?|etrangeres?|immigrants?|immigres?|migrants?|expatriates?|"
         r"expats?|expatries?|non (?:nationals?|citizens?|europeans?)|english|englishm[ae]n|scots?|europeans?|"
-        r"asians?|africans?|latinos?|latinas?|hispanics?|asiatiques?|africaines?|africains?"
+        r"asians?|africans?|latinos?|latinas?|hispanics?|asiatiques?|africaines?|africains?|brits?|yanks?|"
+        r"gringos?|nordics?|scandinavians?|scandinaves?|slavs?|slavic|slaves|balkans?|latin americans?|"
+        r"maghrebins?|maghrebines?"
     ),
     "culture": _words(
         r"ethnic|ethnicity|ethnicities|ethnies?|ethniques?|races?|racial|raciale?s?|racist|racistes?|religions?|"
         r"religious|religieux|religieuses?|muslims?|musulmane?s?|christians?|chretiens?|chretiennes?|jews?|jewish|"
         r"juifs?|juives?|hindus?|hindous?|buddhists?|bouddhistes?|catholics?|catholiques?|protestants?|"
         r"protestantes?|atheists?|athees?|skin colou?r|couleur de (?:la )?peau|arabs?|arabes?|castes?|"
-        r"(?:their|his|her|sa|son|leur|ses|leurs) cultures?|colou?r of (?:his|her|their) skin|skin|black people|white people|headscarf|hijab|kippah?|cultural background|origine ethnique|ethnic origins?"
+        r"(?:their|his|her|sa|son|leur|ses|leurs) cultures?|colou?r of (?:his|her|their) skin|skin|black people|"
+        r"white people|(?:is|are) (?:black|white|brown)|(?:est|sont) (?:noire?s?|blanche?s?)|headscarf|hijab|"
+        r"kippah?|turbans?|burqa|niqab|voilee?s?|cultural background|origine ethnique|ethnic origins?"
     ),
     "age": _words(
         r"age|aged|agee|agees|ageism|elderly|years old|year old|ans d age|personnes agees|vieux|vieille|vieilles|"
-        r"jeune|jeunes|old people|young people|over the age of|under the age of"
+        r"jeune|jeunes|old people|young people|over the age of|under the age of|kids?|teenagers?|teens|"
+        r"adolescents?|adolescentes?|ados"
     ),
     "generation": _words(r"generations?|generationnel(?:le)?s?|boomers?|millennials?|gen [xyz]|zoomers?"),
     "gender": _words(
@@ -75,7 +80,7 @@ WEAK = {
     ),
     "age": _words(r"old|young|older|younger|retired|retirees?|retraitee?s?|seniors?|juniors?|aged \d+|\d+ years old|\d+ ans"),
     "generation": _words(r"era|epoque"),
-    "gender": _words(r"genre|genres|trans|husband|wife|mari|epouse"),
+    "gender": _words(r"genre|genres|trans|husband|wife|mari|epouse|children|kids|enfants|family|famille"),
     "individual preferences": _words(
         r"orientations?|preferences?|tastes?|gouts?|hobbies|hobby|loisirs?|politics|political|politiques?|"
         r"vegans?|vegetarians?|vegetarien(?:ne)?s?|veganes?|personal life|vie privee|private life"
@@ -85,7 +90,8 @@ WEAK = {
 INTRINSIC = {
     "age": _words(
         r"too old|too young|trop (?:vieux|vieille|vieilles|jeunes?|agee?s?|age)|age limit|limite d age|"
-        r"(?:plus|moins) de \d+ ans|(?:over|under) \d+ years of age|older than \d+|younger than \d+"
+        r"(?:plus|moins) de \d+ ans|(?:over|under) \d+ years of age|older than \d+|younger than \d+|"
+        r"(?:people|members|applicants|those|anyone|personnes|membres|candidats) (?:under|over|above|below|aged) \d+"
     ),
 }
 

@@ -68,15 +68,6 @@ def _cms(run: DemoRun) -> None:
     for reason in ("rejected because of their nationality", "not found in CMS member records"):
         run.at(decide, c.RejectMembership(actor=manager("m-dev"), group=g, member="a-103",
                criterion=CMS_CRITERION, reason=reason))  # fmt: skip
-    # §9 held for the OAR: one overturned (then decided on the criterion), one left for review
-    for person, reason in (("a-107", "the applicant is Italian"), ("a-108", "she is retired now")):
-        run.at(day.format(7), c.RequestMembership(actor=member(person), group=g))
-        run.at(decide, c.RejectMembership(actor=manager("m-dev"), group=g, member=person,
-               criterion=CMS_CRITERION, reason=reason))  # fmt: skip
-    run.at("2025-01-15T09:00+00:00", c.OverturnRejection(
-        actor=OAR, group=g, member="a-107", reason="nationality is no ground; decide on the criterion"))  # fmt: skip
-    run.at("2025-01-16T09:00+00:00", c.ApproveMembership(actor=manager("m-dev"), group=g,
-           member="a-107", criterion=CMS_CRITERION, reason="listed in CMS records"))  # fmt: skip
 
 
 SEASONS = [("winter-colloquium", "2025-02-20T18:00+01:00", "2025-01-15", "2025-01-16", "2025-02-21"),
@@ -198,8 +189,3 @@ def _others(run: DemoRun) -> None:
     run.at("2025-05-08T09:00+00:00", c.ReportSocialMediaSpace(
         actor=member("a-401"), group=lse, platform="Facebook", reason="page without the LSE disclaimer"))  # fmt: skip
     run.at("2025-05-09T09:00+00:00", c.AppointManager(actor=OAR, group=lse, manager="m-pat"))
-    run.at("2025-05-10T09:00+00:00", c.ShareActivityPlan(
-        actor=manager("m-nia"), group=lse, year=2025, summary="a talk each term and a summer picnic"))  # fmt: skip
-    run.at("2025-06-02T09:00+00:00", c.ReportAlumniData(
-        actor=member("a-401"), group=lse, kind="mailing-list", description="the committee's own mailing list",
-        reason="invitation sent from a private list"))  # fmt: skip

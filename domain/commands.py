@@ -10,11 +10,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from domain.actors import Actor, OpaqueId
 from domain.values import (
+    AlumniDataKind,
     Attendance,
+    DeactivationGround,
     GroupType,
     ManagedBy,
     PackName,
@@ -27,6 +29,9 @@ from domain.values import (
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+ClauseRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(§\d{1,2}|Annex \d)(, ?(§\d{1,2}|Annex \d)){0,4}$")
+]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
@@ -98,6 +103,20 @@ class RejectMembership(GroupCommand):
     reason: Reason
 
 
+class UpholdRejection(GroupCommand):
+    """§9: the OAR upholds a rejection the screen held for its review."""
+
+    member: OpaqueId
+    reason: Reason
+
+
+class OverturnRejection(GroupCommand):
+    """§9: the OAR overturns a held rejection; the request returns to the managers."""
+
+    member: OpaqueId
+    reason: Reason
+
+
 class LeaveGroup(GroupCommand):
     """A member leaves (the actor is the member)."""
 
@@ -112,8 +131,21 @@ class TerminateGroup(GroupCommand):
 
 
 class DeactivateGroup(GroupCommand):
+    """§19: for inactivity over a year (measured from the ledger), or on another ground
+    citing its clause (``other_clause``, e.g. ``§12``)."""
+
     discussed_with_managers: bool
+    ground: DeactivationGround = DeactivationGround.INACTIVITY
+    other_clause: ClauseRef | None = None
     reason: Reason
+
+    @model_validator(mode="after")
+    def _clause_with_other_ground(self) -> DeactivateGroup:
+        if self.ground is DeactivationGround.OTHER and not self.other_clause:
+            raise ValueError("other_clause: another ground must cite its clause (e.g. §12)")
+        if self.ground is DeactivationGround.INACTIVITY and self.other_clause:
+            raise ValueError("other_clause: only another ground cites a clause; inactivity is §19")
+        return self
 
 
 class ReactivateGroup(GroupCommand):
@@ -124,6 +156,22 @@ class ReportSocialMediaSpace(GroupCommand):
     """§6: someone reports an external social-media space run for the group."""
 
     platform: Text
+    reason: Reason
+
+
+class ShareActivityPlan(GroupCommand):
+    """LSE: the group shares its annual activity plan with the engagement team."""
+
+    year: int = Field(ge=2000, le=2100)
+    summary: Text
+    reason: Reason | None = None
+
+
+class ReportAlumniData(GroupCommand):
+    """LSE: someone reports that the group keeps its own alumni database or mailing list."""
+
+    kind: AlumniDataKind
+    description: Text
     reason: Reason
 
 

@@ -131,12 +131,30 @@ class RequestsAnsweredInTime(ComplianceCheck):
     def __init__(self, clause: str = "CERN-AG §18", days: int = 14) -> None:
         self.clause, self.days = clause, days
 
+    def with_limit(self, days: int) -> RequestsAnsweredInTime:
+        """The same check, with its own clause, and another limit (compliance --request-days)."""
+        return type(self)(self.clause, days=days)
+
     def evaluate(self, group: Any, on: datetime) -> list[Flag]:
         return [
             self.flag(group, f"request of {member} waiting {(on - at).days} days")
             for member, at in sorted(group.pending_requests.items())
             if (on - at).days > self.days
         ]
+
+
+class HeldRejectionAwaitsReview(ComplianceCheck):
+    """§9: a rejection held for the OAR's review is a flag until the OAR upholds or overturns it."""
+
+    name, clause = "held-rejection-awaits-oar", "CERN-AG §9"
+
+    def evaluate(self, group: Any, on: datetime) -> list[Flag]:
+        return [
+            self.flag(group, f"rejection of {member} held for OAR review since {held.held_at.date()} "
+                             f"(grounds: {', '.join(held.grounds) or 'unclear'})")
+            for member, held in sorted(getattr(group, "held_rejections", {}).items())
+            if held.held_at <= on
+        ]  # fmt: skip
 
 
 CERN_FLAGS: tuple[ComplianceCheck, ...] = (
@@ -147,8 +165,24 @@ CERN_FLAGS: tuple[ComplianceCheck, ...] = (
     ListedThreeWeeksAhead(),
     UnregisteredAttendees(),
     RequestsAnsweredInTime(),
+    HeldRejectionAwaitsReview(),
 )
 
 
 def evaluate(checks: Iterable[ComplianceCheck], group: Any, on: datetime) -> list[Flag]:
     return [flag for check in checks for flag in check.evaluate(group, on)]
+
+
+def configured(checks: tuple[ComplianceCheck, ...], request_days: int | None = None,
+               calendar: Any = None) -> tuple[ComplianceCheck, ...]:  # fmt: skip
+    """The same checks, each with its own clause, with another wait limit (``compliance
+    --request-days``) and the configured closure days (a ``WorkingCalendar``) where they apply."""
+    return tuple(_configured(check, request_days, calendar) for check in checks)
+
+
+def _configured(check: ComplianceCheck, request_days: int | None, calendar: Any) -> ComplianceCheck:
+    if request_days is not None and hasattr(check, "with_limit"):
+        check = check.with_limit(request_days)
+    if calendar is not None and hasattr(check, "with_calendar"):
+        check = check.with_calendar(calendar)
+    return check

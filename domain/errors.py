@@ -22,6 +22,19 @@ class NotAuthorized(RuleViolation):
     (managing it, being the member), that the command needs. Entrypoints answer 403."""
 
 
+class HeldForReview(DomainError):
+    """Not a refusal: a rule found the decision uncertain and a person must review it.
+
+    Raised by a rule that holds instead of refusing (CERN-AG §9, see
+    ``domain.policy.cern_diversity``) and always caught by the aggregate, which then
+    records the decision as held for the OAR's review instead of as taken.
+    """
+
+    def __init__(self, rule: str, clause: str, grounds: tuple[str, ...], evidence: str) -> None:
+        super().__init__(f"held for review: {evidence} [rule {rule}, {clause}]")
+        self.rule, self.clause, self.grounds, self.evidence = rule, clause, grounds, evidence
+
+
 class NotFound(DomainError):
     """A command named a group, event or sponsorship the ledger does not hold."""
 

@@ -101,6 +101,20 @@ class AuthMethod(StrEnum):
     LOCAL_CLI = "local-cli"  # the single-user embedded CLI: the operator at the console
 
 
+class DeactivationGround(StrEnum):
+    """§19: inactive for over a year, or another ground that cites its clause."""
+
+    INACTIVITY = "inactivity"
+    OTHER = "other"
+
+
+class AlumniDataKind(StrEnum):
+    """LSE: what a group may not keep of its own (alumni data stays in the School's CRM)."""
+
+    DATABASE = "database"
+    MAILING_LIST = "mailing-list"
+
+
 class PackName(StrEnum):
     """The installed policy packs, by the name a group records (``domain.policy.registry``
     maps each to its rules; a test checks the two agree)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
         description="Further policy-pack versions to install (an amendment an institution published): "
         "comma-separated module:attribute, each a PolicyPack; unset = the published packs only",
     )
+    closure_days: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="Compliance: days that are not working days besides weekends (ISO dates, comma-separated)",
+    )
     consumer_session_timeout_ms: int = Field(10_000, ge=1000, description="Projector consumer group session")
     consumer_heartbeat_interval_ms: int = Field(3_000, ge=100, description="Projector heartbeat")
 
@@ -80,6 +85,16 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+
+    @field_validator("closure_days", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """``OAR_CLOSURE_DAYS=2025-12-25,2025-12-26``; bounded, each a date."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and len(value) > 1000:
+            raise ValueError("at most 1000 closure days")
+        return value
 
     # Tamper evidence (infra/evidence): checkpoint signing and schedule.
     signing_key_path: Path | None = Field(

@@ -14,6 +14,7 @@ from domain.events import gathering as ge
 from domain.events import group as gr
 from domain.events import sponsorship as sp
 from domain.events.base import LedgerEvent, payload_of
+from projections import fold_policy
 from projections.changes import Change, Delete, Increment, Insert, Update, Upsert
 
 # The events that count as group activity (as in the domain's ``last_activity``).
@@ -31,6 +32,8 @@ def fold(event: LedgerEvent, position: int) -> list[Change]:
         changes += handler(event, str(event.originator_id))
     if isinstance(event, gr.SocialMediaSpaceReported):
         changes.append(_social_media(event, position))
+    if type(event) in fold_policy.POSITIONED:
+        changes.append(fold_policy.POSITIONED[type(event)](event, str(event.originator_id), position))
     changes.append(Update("groups", _gid(event), _progress(event, position)))  # after GroupRequested's Upsert too
     return changes
 
@@ -174,4 +177,5 @@ _HANDLERS: dict[type, Callable[[Any, str], list[Change]]] = {
     sp.SponsorshipRequested: _sponsorship("requested"),
     sp.SponsorshipApproved: _sponsorship("approved"),
     sp.SponsorshipRejected: _sponsorship("rejected"),
+    **fold_policy.HANDLERS,
 }  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from projections.tables import audit_trail, groups, managers, memberships, sponsorships
+from projections.tables import audit_trail, groups, held_rejections, managers, memberships, sponsorships
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -44,6 +44,22 @@ def pending_requests(connection: Connection, on: datetime) -> list[dict[str, Any
         {"group": r.slug, "member": r.member_id, "requested_at": aware(r.requested_at),
          "waiting_days": (on - aware(r.requested_at)).days}  # fmt: skip
         for r in connection.execute(query)
+    ]
+
+
+def review_queue(connection: Connection, on: datetime) -> list[dict[str, Any]]:
+    """§9: the rejections held for the OAR's review, oldest first (the OAR's pending items)."""
+    query = (
+        select(groups.c.slug, held_rejections)
+        .join(groups, groups.c.group_id == held_rejections.c.group_id)
+        .where(held_rejections.c.status == "held")
+        .order_by(held_rejections.c.held_at)
+    )
+    return [
+        {"group": r["slug"], "member": r["member_id"], "held_at": aware(r["held_at"]), "held_by": r["held_by"],
+         "criterion": r["criterion"], "reason": r["reason"], "grounds": list(r["grounds"]),
+         "waiting_days": (on - aware(r["held_at"])).days}  # fmt: skip
+        for r in connection.execute(query).mappings()
     ]
 
 

@@ -104,6 +104,41 @@ social_media_reports = Table(
     Column("reported_at", UtcDateTime(), nullable=False),
 )  # fmt: skip
 
+held_rejections = Table(  # §9: rejections held for the OAR's review, and how it decided
+    "held_rejections", read_models,
+    Column("group_id", String(36), primary_key=True),
+    Column("member_id", String(64), primary_key=True),
+    Column("held_at", UtcDateTime(), nullable=False),
+    Column("held_by", String(64), nullable=False),
+    Column("criterion", Text, nullable=False),
+    Column("reason", Text),
+    Column("grounds", JSON, nullable=False),
+    Column("screening", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # held, upheld, overturned
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("review_reason", Text),
+)  # fmt: skip
+
+activity_plans = Table(  # LSE: annual activity plans shared (append-only: the first share of a year counts)
+    "activity_plans", read_models,
+    Column("position", Integer, primary_key=True),
+    Column("group_id", String(36), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("shared_at", UtcDateTime(), nullable=False),
+    Column("shared_by", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+)  # fmt: skip
+
+alumni_data_reports = Table(  # LSE: reported own alumni databases or mailing lists
+    "alumni_data_reports", read_models,
+    Column("position", Integer, primary_key=True),
+    Column("group_id", String(36), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+)  # fmt: skip
+
 audit_trail = Table(
     "audit_trail", read_models,
     Column("position", Integer, primary_key=True),
@@ -140,5 +175,6 @@ stale_groups = Table(
 )  # fmt: skip
 
 STATE_TABLES = (groups, managers, memberships, gatherings, speakers, participants,
-                sponsorships, social_media_reports, audit_trail)  # fmt: skip
+                sponsorships, social_media_reports, held_rejections, activity_plans,
+                alumni_data_reports, audit_trail)  # fmt: skip
 """What two equal projections must hold alike (bookkeeping excluded)."""

@@ -29,6 +29,8 @@ def group_state(group: Group, on: datetime) -> dict[str, Any]:
         "managers": sorted(group.managers),
         "members": sorted(group.members),
         "pending_requests": {m: at for m, at in sorted(group.pending_requests.items())},
+        "held_rejections": {m: h.model_dump() for m, h in sorted(group.held_rejections.items())},  # §9
+        "activity_plans": dict(sorted(group.activity_plans.items())),  # LSE
         "termination_requested": group.termination_requested,
         "last_activity": group.last_activity,
         "version": group.version,

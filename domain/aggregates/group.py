@@ -14,13 +14,13 @@ from typing import Any
 from domain import commands as c
 from domain.aggregates.base import LedgerAggregate, applies, common_fields
 from domain.aggregates.gatherings import Gatherings
-from domain.aggregates.membership import Membership
+from domain.aggregates.membership import HeldRejection, Membership
 from domain.canonical import GENESIS_HASH
 from domain.events import group as e
 from domain.ids import group_id
 from domain.policy.base import Situation
 from domain.policy.registry import policy_pack
-from domain.values import GroupStatus
+from domain.values import DeactivationGround, GroupStatus
 
 
 class Group(Membership, Gatherings, LedgerAggregate):
@@ -61,7 +61,10 @@ class Group(Membership, Gatherings, LedgerAggregate):
         self._record(e.GroupTerminated, command, at, clause, initiative=command.initiative)
 
     def deactivate(self, command: c.DeactivateGroup, at: datetime) -> None:
+        """§19; ``inactive_days`` is measured from the group's last activity in the ledger."""
         clause = self._enforce(command, at)
+        if command.ground is DeactivationGround.OTHER:
+            clause = f"{clause}, other ground {command.other_clause}"
         self._record(
             e.GroupDeactivated,
             command,
@@ -77,6 +80,16 @@ class Group(Membership, Gatherings, LedgerAggregate):
     def report_social_media(self, command: c.ReportSocialMediaSpace, at: datetime) -> None:
         clause = self._enforce(command, at)
         self._record(e.SocialMediaSpaceReported, command, at, clause, platform=command.platform)
+
+    def share_activity_plan(self, command: c.ShareActivityPlan, at: datetime) -> None:
+        clause = self._enforce(command, at)
+        self._record(e.ActivityPlanShared, command, at, clause, year=command.year, summary=command.summary)
+
+    def report_alumni_data(self, command: c.ReportAlumniData, at: datetime) -> None:
+        clause = self._enforce(command, at)
+        self._record(
+            e.AlumniDataReported, command, at, clause, kind=command.kind, description=command.description
+        )
 
     def _enforce(self, command: c.Command, at: datetime, **entities: Any) -> str:
         """Check every rule the group's policy pack (the version in force at ``at``) sets
@@ -99,6 +112,9 @@ class Group(Membership, Gatherings, LedgerAggregate):
         self.pending_requests: dict[str, datetime] = {}
         self.termination_requested = False
         self.social_media_reports: list[tuple[datetime, str]] = []
+        self.held_rejections: dict[str, HeldRejection] = {}
+        self.activity_plans: dict[int, datetime] = {}
+        self.alumni_data_reports: list[tuple[datetime, str]] = []
         self.gatherings = {}
         self.last_activity = event.timestamp
 
@@ -137,6 +153,14 @@ class Group(Membership, Gatherings, LedgerAggregate):
     @applies(e.SocialMediaSpaceReported)
     def _social_media(self, event: e.SocialMediaSpaceReported) -> None:
         self.social_media_reports.append((event.timestamp, event.platform))
+
+    @applies(e.ActivityPlanShared)
+    def _plan_shared(self, event: e.ActivityPlanShared) -> None:
+        self.activity_plans.setdefault(event.year, event.timestamp)
+
+    @applies(e.AlumniDataReported)
+    def _alumni_data(self, event: e.AlumniDataReported) -> None:
+        self.alumni_data_reports.append((event.timestamp, event.kind.value))
 
     def _now(self, status: GroupStatus, event: e.LedgerEvent) -> None:
         self.status = status

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
 from domain import commands as c
 from domain.aggregates.base import applies
+from domain.errors import HeldForReview
 from domain.events import group as e
+
+
+class HeldRejection(BaseModel):
+    """§9: a rejection held for the OAR's review (and the request it answered)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    requested_at: AwareDatetime
+    held_at: AwareDatetime
+    held_by: str
+    criterion: str
+    grounds: tuple[str, ...]
 
 
 class Membership:
@@ -32,7 +47,15 @@ class Membership:
         )
 
     def reject_membership(self, command: c.RejectMembership, at: datetime) -> None:
-        clause = self._enforce(command, at)
+        """Recorded as taken, or, when the §9 screen is uncertain, as held for the OAR."""
+        try:
+            clause = self._enforce(command, at)
+        except HeldForReview as held:
+            self._record(
+                e.MembershipRejectionHeld, command, at, held.clause, member_id=command.member,
+                criterion=command.criterion, grounds=held.grounds, screening=held.evidence,
+            )  # fmt: skip
+            return
         self._record(
             e.MembershipRejected,
             command,
@@ -41,6 +64,14 @@ class Membership:
             member_id=command.member,
             criterion=command.criterion,
         )
+
+    def uphold_rejection(self, command: c.UpholdRejection, at: datetime) -> None:
+        clause = self._enforce(command, at)
+        self._record(e.MembershipRejectionUpheld, command, at, clause, member_id=command.member)
+
+    def overturn_rejection(self, command: c.OverturnRejection, at: datetime) -> None:
+        clause = self._enforce(command, at)
+        self._record(e.MembershipRejectionOverturned, command, at, clause, member_id=command.member)
 
     def leave(self, command: c.LeaveGroup, at: datetime) -> None:
         clause = self._enforce(command, at)
@@ -64,6 +95,22 @@ class Membership:
     @applies(e.MembershipRejected)
     def _membership_rejected(self, event: e.MembershipRejected) -> None:
         del self.pending_requests[event.member_id]
+
+    @applies(e.MembershipRejectionHeld)
+    def _rejection_held(self, event: e.MembershipRejectionHeld) -> None:
+        self.held_rejections[event.member_id] = HeldRejection(
+            requested_at=self.pending_requests.pop(event.member_id), held_at=event.timestamp,
+            held_by=event.actor_id, criterion=event.criterion, grounds=event.grounds,
+        )  # fmt: skip
+
+    @applies(e.MembershipRejectionUpheld)
+    def _rejection_upheld(self, event: e.MembershipRejectionUpheld) -> None:
+        del self.held_rejections[event.member_id]
+
+    @applies(e.MembershipRejectionOverturned)
+    def _rejection_overturned(self, event: e.MembershipRejectionOverturned) -> None:
+        held = self.held_rejections.pop(event.member_id)
+        self.pending_requests[event.member_id] = held.requested_at
 
     @applies(e.MemberLeft)
     def _left(self, event: e.MemberLeft) -> None:

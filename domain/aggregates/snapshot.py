@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.aggregates.gatherings import Gathering
+from domain.aggregates.membership import HeldRejection
 from domain.values import GroupStatus, GroupType, ManagedBy, Visibility
 
 
@@ -42,6 +43,10 @@ class GroupState(BaseModel):
     social_media_reports: list[tuple[datetime, str]]
     gatherings: dict[str, Gathering]
     last_activity: datetime
+    # Added later: snapshots taken before them load with these defaults.
+    held_rejections: dict[str, HeldRejection] = {}
+    activity_plans: dict[int, datetime] = {}
+    alumni_data_reports: list[tuple[datetime, str]] = []
 
 
 _FIELDS = tuple(name for name in GroupState.model_fields if name not in ("created_on", "modified_on"))

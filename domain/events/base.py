@@ -39,6 +39,9 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     model_config = ConfigDict(frozen=True, extra="forbid")
     class_version: ClassVar[int] = 2
     """The schema version written now (eventsourcing's name; stored as ``class_version``)."""
+    introduced_in: ClassVar[int] = 1
+    """The first schema version of this type: a type added at version 2 (the §9 review, the
+    LSE plan and alumni-data reports) was never recorded, nor published, as version 1."""
 
     originator_id: UUID
     originator_version: int

@@ -46,7 +46,7 @@ def versioned_class(type_name: str) -> tuple[type[LedgerEvent], int]:
     """(class, recorded version) for ``Name.vN``; LookupError for an unknown name or version."""
     match = _TYPE_NAME.match(type_name)
     cls = _classes().get(match["name"]) if match else None
-    if cls is None or int(match["version"]) > cls.class_version:  # type: ignore[index]
+    if cls is None or not cls.introduced_in <= int(match["version"]) <= cls.class_version:  # type: ignore[index]
         raise LookupError(f"unknown ledger event type {type_name!r}")
     return cls, int(match["version"])  # type: ignore[index]
 
@@ -61,6 +61,8 @@ def decode_event(cls: type[LedgerEvent], state: dict[str, Any], version: int) ->
         return cls.model_validate(state)
     if version > cls.class_version:
         raise LookupError(f"{cls.__name__}.v{version} is newer than this release reads")
+    if version < cls.introduced_in:
+        raise LookupError(f"{cls.__name__}.v{version} does not exist: the type was introduced in v{cls.introduced_in}")
     as_recorded = {k: v for k, v in state.items() if k not in _NOT_HASHED}
     as_recorded["type"] = f"{cls.__name__}.v{version}"
     upcast = dict(state)

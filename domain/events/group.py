@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from domain.events.base import LedgerCreated, LedgerEvent
-from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
+from domain.values import AlumniDataKind, GroupType, ManagedBy, TerminationInitiative, Visibility
 
 
 class GroupRequested(LedgerCreated):
@@ -52,6 +54,34 @@ class MembershipRejected(LedgerEvent):
     criterion: str
 
 
+class MembershipRejectionHeld(LedgerEvent):
+    """§9: a manager's rejection the screen found uncertain; it waits for the OAR's review.
+    ``actor_id``/``reason`` are the manager's; ``grounds`` and ``screening`` say why it was held."""
+
+    introduced_in: ClassVar[int] = 2
+
+    member_id: str
+    criterion: str
+    grounds: tuple[str, ...]
+    screening: str
+
+
+class MembershipRejectionUpheld(LedgerEvent):
+    """§9: the OAR upheld a held rejection (its own reason); the request is rejected."""
+
+    introduced_in: ClassVar[int] = 2
+
+    member_id: str
+
+
+class MembershipRejectionOverturned(LedgerEvent):
+    """§9: the OAR overturned a held rejection (its own reason); the request is pending again."""
+
+    introduced_in: ClassVar[int] = 2
+
+    member_id: str
+
+
 class MemberLeft(LedgerEvent):
     member_id: str
 
@@ -75,3 +105,21 @@ class GroupReactivated(LedgerEvent):
 
 class SocialMediaSpaceReported(LedgerEvent):
     platform: str
+
+
+class ActivityPlanShared(LedgerEvent):
+    """LSE: the group shared its activity plan for ``year`` with the engagement team."""
+
+    introduced_in: ClassVar[int] = 2
+
+    year: int
+    summary: str
+
+
+class AlumniDataReported(LedgerEvent):
+    """LSE: the group was reported to keep its own alumni database or mailing list."""
+
+    introduced_in: ClassVar[int] = 2
+
+    kind: AlumniDataKind
+    description: str

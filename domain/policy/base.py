@@ -90,9 +90,9 @@ class PolicyPack:
         """Run every rule for the command in order; return the governing clause."""
         governs = self.decisions.get(type(situation.command))
         if governs is None:
-            raise RuleViolation(
+            raise RuleViolation(  # cites the guidelines by title, not by the file they came in
                 "command-not-governed",
-                self.source,
+                self.title,
                 f"the {self.name} policy has no rule for {type(situation.command).__name__}",
             )
         for rule in governs.rules:

@@ -10,6 +10,7 @@ from datetime import date
 
 from domain import commands as c
 from domain.compliance import CERN_FLAGS
+from domain.policy import cern_diversity as dv
 from domain.policy import cern_events as ev
 from domain.policy import cern_groups as gr
 from domain.policy import cern_sponsorship as sp
@@ -33,6 +34,7 @@ OAR, MANAGER, MEMBER = Role.OAR_OFFICER, Role.GROUP_MANAGER, Role.MEMBER
 only_oar_decides_groups = RequiresRole("only-oar-decides-group-creation", cern("§11, §16"), OAR)
 only_oar_terminates = RequiresRole("only-oar-terminates", cern("§14, §32"), OAR)
 only_oar_deactivates = RequiresRole("only-oar-deactivates", cern("§19"), OAR)
+only_oar_reviews_rejections = RequiresRole("only-oar-reviews-held-rejections", cern("§9"), OAR)
 only_oar_approves_events = RequiresRole("only-oar-approves-events", cern("§20"), OAR)
 only_oar_approves_speakers = RequiresRole("only-oar-approves-speakers", cern("§22"), OAR)
 only_oar_consents_to_sponsors = RequiresRole("only-oar-consents-to-sponsors", cern("§25"), OAR)
@@ -71,7 +73,7 @@ def _g(clause: str, *rules) -> Governs:
 
 DECISIONS = {
     c.RequestGroup: _g("§15, §16", alumni_or_oar_request_groups, gr.ObjectivesDefined(),
-                       gr.NoDiscriminatoryGrounds()),
+                       dv.NoDiscriminatoryGrounds()),
     c.ApproveGroup: _g("§7, §11, §16", only_oar_decides_groups, not_own_group, open_group, awaiting_decision,
                        gr.EnoughManagersToActivate()),
     c.RejectGroup: _g("§11, §16", only_oar_decides_groups, not_own_group, open_group, awaiting_decision),
@@ -85,15 +87,17 @@ DECISIONS = {
                             gr.NotAlreadyMemberOrPending()),
     c.ApproveMembership: _g("§9, §19", managers_moderate, open_group, active,
                             gr.HasPendingRequest(), gr.CitesGroupCriterion(),
-                            gr.NoDiscriminatoryGrounds()),
+                            dv.NoDiscriminatoryGrounds()),
     c.RejectMembership: _g("§9, §19", managers_moderate, open_group, active,
                            gr.HasPendingRequest(), gr.CitesGroupCriterion(),
-                           gr.NoDiscriminatoryGrounds()),
+                           dv.NoDiscriminatoryGrounds(hold_uncertain=True)),  # last: it may hold
+    c.UpholdRejection: _g("§9", only_oar_reviews_rejections, not_own_group, open_group, dv.HasHeldRejection()),
+    c.OverturnRejection: _g("§9", only_oar_reviews_rejections, not_own_group, open_group, dv.HasHeldRejection()),
     c.LeaveGroup: _g("§7", member_acts, open_group, gr.IsMember()),
     c.RequestTermination: _g("§32", managers_request_termination, open_group,
                              gr.NoPendingTerminationRequest()),
     c.TerminateGroup: _g("§14, §32", only_oar_terminates, not_own_group, open_group, gr.TerminationGrounds()),
-    c.DeactivateGroup: _g("§19", only_oar_deactivates, not_own_group, open_group, active),
+    c.DeactivateGroup: _g("§19", only_oar_deactivates, not_own_group, open_group, active, gr.DeactivationGrounds()),
     c.ReactivateGroup: _g("§7, §19", only_oar_deactivates, not_own_group, open_group, deactivated,
                           gr.EnoughManagersToActivate()),
     c.ReportSocialMediaSpace: _g("§6, Annex 2", anyone_reports, active_or_deactivated),

@@ -2,54 +2,67 @@
 
 It exists to show that the policy layer is not hard-wired to CERN: an LSE group is
 governed by these rules, recorded with these citations, and flagged by these checks.
-The LSE text has no numbered clauses, so citations name its sections.
+The LSE text has no numbered clauses, so citations name its sections by their titles
+(``lse_rules``): the annual activity plan, no own alumni databases or mailing lists,
+answers within 3 working days, social-media disclaimers.
 """
 
 from __future__ import annotations
 
 from domain import commands as c
-from domain.compliance import ComplianceCheck, ExternalSocialMedia, RequestsAnsweredInTime
+from domain.compliance import ComplianceCheck
 from domain.policy.authority import ActorIsMember, ActorManagesGroup, NoConflictOfInterest, RequiresRole
 from domain.policy.base import Governs, PolicyPack
 from domain.policy.cern_groups import NotAlreadyMemberOrPending
-from domain.policy.lifecycle import GroupIn, GroupNotTerminated
-from domain.values import GroupStatus, Role
+from domain.policy.lifecycle import GatheringIn, GroupIn, GroupNotTerminated
+from domain.policy.lse_rules import (
+    DATA,
+    GROUPS,
+    PLAN,
+    REQUESTS,
+    SOCIAL,
+    AnnualActivityPlanShared,
+    NoOwnAlumniData,
+    PlanForThisOrNextYear,
+    RequestsAnsweredInWorkingDays,
+    SocialMediaNeedsDisclaimer,
+    lse,
+)
+from domain.values import GatheringStatus, GroupStatus, Role
 
+__all__ = ["DECISIONS", "LSE_FLAGS", "PACK", "lse"]
 
-def lse(section: str) -> str:
-    return f"LSE-AG '{section}'"
-
-
-class SocialMediaNeedsDisclaimer(ExternalSocialMedia):
-    """LSE allows social-media pages, with its disclaimer: a report asks for a check."""
-
-    name, clause = "social-media-disclaimer", lse("Social Media channels")
-
-
-engagement_team = RequiresRole("engagement-team-decides", lse("Alumni groups"), Role.OAR_OFFICER)
-members_request = RequiresRole("members-request-groups", lse("Alumni groups"), Role.MEMBER, Role.GROUP_MANAGER)
-group_managers = ActorManagesGroup("organising-committee-acts", lse("Alumni Group Event and Communication Requests"))
-open_group = GroupNotTerminated(lse("Alumni groups"))
-awaiting = GroupIn("group-awaits-decision", lse("Alumni groups"), GroupStatus.REQUESTED)
-active = GroupIn("group-is-active", lse("Alumni groups"), GroupStatus.ACTIVE)
-member_acts = ActorIsMember(lse("Alumni groups"))
-anyone = RequiresRole("registered-actors-report", lse("Social Media channels"), *Role)
+engagement_team = RequiresRole("engagement-team-decides", GROUPS, Role.OAR_OFFICER)
+members_request = RequiresRole("members-request-groups", GROUPS, Role.MEMBER, Role.GROUP_MANAGER)
+group_managers = ActorManagesGroup("organising-committee-acts", REQUESTS)
+committee_plans = ActorManagesGroup("organising-committee-plans", PLAN)
+open_group = GroupNotTerminated(GROUPS)
+awaiting = GroupIn("group-awaits-decision", GROUPS, GroupStatus.REQUESTED)
+active = GroupIn("group-is-active", GROUPS, GroupStatus.ACTIVE)
+member_acts = ActorIsMember(GROUPS)
+request_open = GatheringIn("request-awaits-engagement-team", REQUESTS, GatheringStatus.PROPOSED)
+anyone = RequiresRole("registered-actors-report", SOCIAL, *Role)
+anyone_reports_data = RequiresRole("registered-actors-report-data", DATA, *Role)
 
 DECISIONS = {
-    c.RequestGroup: Governs(lse("Alumni groups"), (members_request,)),
-    c.ApproveGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
-    c.RejectGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
-    c.JoinGroup: Governs(lse("Alumni groups"), (member_acts, open_group, active, NotAlreadyMemberOrPending(lse("Alumni groups")))),
-    c.ProposeGathering: Governs(lse("Alumni Group Event and Communication Requests"), (group_managers, open_group, active)),
-    c.ApproveGathering: Governs(lse("Alumni Group Event and Communication Requests"), (engagement_team, NoConflictOfInterest(), open_group)),
-    c.ReportSocialMediaSpace: Governs(lse("Social Media channels"), (anyone, open_group)),
-    c.TerminateGroup: Governs(lse("Alumni groups"), (engagement_team, NoConflictOfInterest(), open_group)),
+    c.RequestGroup: Governs(GROUPS, (members_request,)),
+    c.ApproveGroup: Governs(GROUPS, (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
+    c.RejectGroup: Governs(GROUPS, (engagement_team, NoConflictOfInterest(), open_group, awaiting)),
+    c.JoinGroup: Governs(GROUPS, (member_acts, open_group, active, NotAlreadyMemberOrPending(GROUPS))),
+    c.ProposeGathering: Governs(REQUESTS, (group_managers, open_group, active)),
+    c.ApproveGathering: Governs(REQUESTS, (engagement_team, NoConflictOfInterest(), open_group, request_open)),
+    c.RejectGathering: Governs(REQUESTS, (engagement_team, NoConflictOfInterest(), open_group, request_open)),
+    c.ReportSocialMediaSpace: Governs(SOCIAL, (anyone, open_group)),
+    c.ShareActivityPlan: Governs(PLAN, (committee_plans, open_group, active, PlanForThisOrNextYear())),
+    c.ReportAlumniData: Governs(DATA, (anyone_reports_data, open_group)),
+    c.TerminateGroup: Governs(GROUPS, (engagement_team, NoConflictOfInterest(), open_group)),
 }  # fmt: skip
 
 LSE_FLAGS: tuple[ComplianceCheck, ...] = (
     SocialMediaNeedsDisclaimer(),
-    # "the Alumni Engagement team aims to respond ... within 3 working days" (~5 days).
-    RequestsAnsweredInTime(lse("Alumni Group Event and Communication Requests"), days=5),
+    RequestsAnsweredInWorkingDays(REQUESTS, days=3),  # "aims to respond ... within 3 working days"
+    AnnualActivityPlanShared(),
+    NoOwnAlumniData(),
 )
 
 PACK = PolicyPack(

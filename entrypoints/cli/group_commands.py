@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from domain import commands as c
-from domain.values import GroupType, ManagedBy, TerminationInitiative, Visibility
+from domain.values import DeactivationGround, GroupType, ManagedBy, TerminationInitiative, Visibility
 from entrypoints.cli.context import run_command
 from entrypoints.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
 
@@ -90,11 +90,15 @@ def deactivate(
     discussed: Annotated[
         bool, typer.Option("--discussed/--not-discussed", help="Discussed with the managers first (§19).")
     ] = True,
+    ground: Annotated[
+        DeactivationGround, typer.Option(help="inactivity (over a year, measured from the ledger) or other.")
+    ] = DeactivationGround.INACTIVITY,
+    clause: Annotated[str | None, typer.Option(help="With --ground other: the clause it rests on, e.g. §12.")] = None,
 ) -> None:
-    """OAR deactivates a group, e.g. inactive for over a year (§19)."""
+    """OAR deactivates a group inactive for over a year, or on another ground citing its clause (§19)."""
     run_command(
-        ctx, c.DeactivateGroup, actor=actor(actor_id, role),
-        group=group, discussed_with_managers=discussed, reason=reason,
+        ctx, c.DeactivateGroup, actor=actor(actor_id, role), group=group,
+        discussed_with_managers=discussed, ground=ground, other_clause=clause, reason=reason,
     )  # fmt: skip
 
 
@@ -150,3 +154,33 @@ def remove(
         ctx, c.RemoveManager,
         actor=actor(actor_id, role), group=group, manager=manager, reason=reason,
     )  # fmt: skip
+
+
+@group_app.command("share-plan")
+def share_plan(
+    ctx: typer.Context,
+    group: GroupSlug,
+    year: Annotated[int, typer.Option(help="The year the plan covers (this year or the next).")],
+    summary: Annotated[str, typer.Option(help="What the plan holds, in a sentence.")],
+    actor_id: Actor,
+    role: ActingRole,
+    reason: OptionalReason = None,
+) -> None:
+    """LSE: the organising committee shares its annual activity plan ('Alumni groups' ¶1)."""
+    run_command(ctx, c.ShareActivityPlan, actor=actor(actor_id, role), group=group,
+                year=year, summary=summary, reason=reason)  # fmt: skip
+
+
+@group_app.command("report-alumni-data")
+def report_alumni_data(
+    ctx: typer.Context,
+    group: GroupSlug,
+    kind: Annotated[AlumniDataKind, typer.Option(help="database or mailing-list")],
+    description: Annotated[str, typer.Option(help="Where it is, what it holds (no personal data).")],
+    reason: Reason,
+    actor_id: Actor,
+    role: ActingRole,
+) -> None:
+    """LSE: report the group's own alumni database or mailing list (a flag, 'Alumni groups' ¶2)."""
+    run_command(ctx, c.ReportAlumniData, actor=actor(actor_id, role), group=group,
+                kind=kind, description=description, reason=reason)  # fmt: skip

@@ -28,8 +28,9 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("refusals", "query_commands:refusals", "Refused commands, kept for audit (no ledger event was written for them): time, actor, role, command, group, rule, clause and the message; filter by group, actor, rule, clause and time (--from/--to)."),
         # the read models
         ("groups", "review_commands:groups", "Every group: today from the read models (with their freshness), or --as-of a past moment, rebuilt from the event store."),
-        ("compliance", "review_commands:compliance", "Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."),
+        ("compliance", "review_commands:compliance", "Compliance flags of every group on a date (§6, §7, §9, §18, §19, §23, §30, Annex 1; LSE sections)."),
         ("pending", "read_commands:pending", "Membership requests waiting for a manager's decision, with their age."),
+        ("review", "oar_review_commands:review_app", "§9: rejections held for the OAR's review (the screen was uncertain): list, uphold, overturn."),
         ("sponsorships", "read_commands:sponsorships", "The sponsorship register with its §26 screening outcome and clause."),
         ("audit", "audit_commands:audit", "The audit trail from the projections: every event with position, time, actor, role, action, reason and clause. `audit export --format csv|json|jsonl` exports it."),
         # Kafka and projections

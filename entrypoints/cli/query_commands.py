@@ -48,7 +48,8 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
     for key in ("type", "managed_by", "visibility", "policy_pack", "policy_version", "objectives", "membership_criteria",
                 "managers", "last_activity", "version"):  # fmt: skip
         out.print(f"  {key.replace('_', ' ')}: {_plain(view[key])}")
-    out.print(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}")
+    out.print(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}; "
+              f"rejections held for OAR review: {len(view['held_rejections'])}")
     if view["events"]:
         rows = [[g["event"], g["title"], g["starts_at"], g["status"], g["lead_days"],
                  len(g["participants"]), ", ".join(f"{s}:{v}" for s, v in g["speakers"].items()),

@@ -104,6 +104,6 @@ def body_schemas() -> dict[str, dict[str, Any]]:
     schemas = {}
     for name, cls in event_types().items():
         schemas[name] = body_schema(name, cls)
-        for older in range(1, cls.class_version):
+        for older in range(cls.introduced_in, cls.class_version):
             schemas[f"{cls.__name__}.v{older}"] = older_body_schema(cls, older)
     return dict(sorted(schemas.items()))

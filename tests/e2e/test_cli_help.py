@@ -8,13 +8,14 @@ pytestmark = pytest.mark.e2e
 
 GROUPS = {
     "group": ["request", "approve", "reject", "request-termination", "terminate", "deactivate",
-              "reactivate", "report-social-media"],
+              "reactivate", "report-social-media", "share-plan", "report-alumni-data"],
     "manager": ["appoint", "remove"],
     "member": ["join", "request", "approve", "reject", "leave"],
     "event": ["propose", "approve", "reject", "list"],
     "speaker": ["propose", "approve", "reject"],
     "attendance": ["register", "record"],
     "sponsorship": ["request", "approve", "reject"],
+    "review": ["list", "uphold", "overturn"],
 }  # fmt: skip
 QUERIES = ["show", "history", "groups", "refusals", "demo"]
 

@@ -27,7 +27,7 @@ from domain.actors import Actor
 from domain.aggregates.group import Group
 from domain.canonical import GENESIS_HASH, record_hash
 from domain.events.base import LedgerEvent
-from domain.events.catalog import event_types
+from domain.events.catalog import event_types, versioned_class
 from infra.kafka.envelope import encode
 from infra.settings import Settings
 
@@ -37,8 +37,12 @@ REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / contracts.CONTRACTS_DIR
 ASYNCAPI_URI = contracts.SCHEMA_BASE_URI + contracts.ASYNCAPI_FILE.as_posix()
 FORMATS = Draft202012Validator.FORMAT_CHECKER
-# Published: every event type at v2 (written now) and at v1 (still on the topic as recorded).
-PUBLISHED = {*event_types(), *(name.replace(".v2", ".v1") for name in event_types())}
+# Published: every event type at v2 (written now) and at v1 (still on the topic as recorded),
+# except the types introduced in v2 (never recorded as v1).
+INTRODUCED_IN_V2 = {"MembershipRejectionHeld", "MembershipRejectionUpheld", "MembershipRejectionOverturned",
+                    "ActivityPlanShared", "AlumniDataReported"}  # fmt: skip
+PUBLISHED = {*event_types(), *(name.replace(".v2", ".v1") for name, cls in event_types().items()
+                               if cls.__name__ not in INTRODUCED_IN_V2)}  # fmt: skip
 
 # -- sample events: one story that records every event type -----------------------------------
 
@@ -92,6 +96,16 @@ def _private_group_story() -> Group:
         ),
         at,
     )
+    for person, review in (("a-3", g.uphold_rejection), ("a-4", g.overturn_rejection)):  # §9 held, reviewed
+        g.request_membership(c.RequestMembership(actor=member(person), group="cms"), at)
+        g.reject_membership(
+            c.RejectMembership(
+                actor=M1, group="cms", member=person, criterion="worked on CMS", reason="she is Italian"
+            ),
+            at,
+        )
+        decision = c.UpholdRejection if person == "a-3" else c.OverturnRejection
+        review(decision(actor=OAR, group="cms", member=person, reason="reviewed by the OAR"), at)
     meetup = dict(group="cms", gathering="meetup")
     g.propose_gathering(
         c.ProposeGathering(
@@ -185,7 +199,18 @@ def _other_groups() -> list[Group]:
     public.join(c.JoinGroup(actor=member("a-1"), group="atlas"), T0)
     rejected = _request("misc", "public", ("m-1",))
     rejected.reject(c.RejectGroup(actor=OAR, group="misc", reason="no clear objectives"), T0)
-    return [public, rejected]
+    lse = _request("lse-nyc", "public", ("m-1",), policy_pack="lse")
+    lse.approve(c.ApproveGroup(actor=OAR, group="lse-nyc", reason="welcome"), T0)
+    lse.share_activity_plan(
+        c.ShareActivityPlan(actor=M1, group="lse-nyc", year=T0.year, summary="four talks"), T0
+    )
+    lse.report_alumni_data(
+        c.ReportAlumniData(
+            actor=OAR, group="lse-nyc", kind="database", description="a spreadsheet", reason="seen"
+        ),
+        T0,
+    )
+    return [public, rejected, lse]
 
 
 def _story() -> list[LedgerEvent]:
@@ -321,7 +346,9 @@ def test_every_event_type_has_a_schema_and_nothing_else_does() -> None:
 def test_the_v1_schemas_stay_published_without_the_v2_fields() -> None:
     """Stored v1 events are published as v1: their schemas are kept, and they differ from v2
     exactly by the fields v2 added (a GroupRequested named its pack already in v1)."""
-    for name in event_types():
+    for name, cls in event_types().items():
+        if cls.__name__ in INTRODUCED_IN_V2:
+            continue
         v1, v2 = _schema(name.replace(".v2", ".v1")), _schema(name)
         added = set(v2["properties"]) - set(v1["properties"])
         expected = {"actor_auth_method", "actor_auth_issuer", "policy_version"}
@@ -540,3 +567,15 @@ def test_encoded_message_validates_against_the_asyncapi_message(type_name: str) 
         )
     with pytest.raises(ValidationError):
         _asyncapi_validator(f"{message}/bindings/kafka/key").validate("cms")
+
+
+def test_types_introduced_in_v2_have_no_v1_schema_and_no_v1_is_read() -> None:
+    """The §9 review and LSE events were added at v2: no v1 form is published, and a message
+    or stored event claiming one is refused as unknown, not upcast."""
+    introduced = {cls.__name__ for cls in event_types().values() if cls.introduced_in == 2}
+    assert introduced == INTRODUCED_IN_V2
+    for name in INTRODUCED_IN_V2:
+        assert not (CONTRACTS / "schemas" / f"{name}.v1.json").exists()
+        with pytest.raises(LookupError, match="unknown ledger event type"):
+            versioned_class(f"{name}.v1")
+

@@ -331,7 +331,7 @@ def test_s9_deciding_without_a_pending_request_is_refused() -> None:
         ("profession", "rejected because of the applicant's profession"),
         ("profession", "we do not admit people with that occupation"),
         ("nationality", "rejected on grounds of nationality"),
-        ("nationality", "applicant's country of citizenship"),
+        ("nationality", "rejected: we only admit Swiss citizens"),
         ("culture", "their cultural background does not fit"),
         ("culture", "rejected for religious reasons"),
         ("age", "the applicant is too old for this group"),

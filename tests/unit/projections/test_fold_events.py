@@ -72,6 +72,12 @@ def build_story() -> list[LedgerEvent]:
     cms.reject_membership(c.RejectMembership(actor=M1, group="cms", member="a-3", criterion=CRITERION,
                                              reason="not in the CMS records"), s.at())  # fmt: skip
     cms.leave(c.LeaveGroup(actor=person("a-2"), group="cms"), s.at())
+    for pid, review in (("a-5", cms.uphold_rejection), ("a-6", cms.overturn_rejection)):  # §9 held, then reviewed
+        cms.request_membership(c.RequestMembership(actor=person(pid), group="cms"), s.at())
+        cms.reject_membership(c.RejectMembership(actor=M1, group="cms", member=pid, criterion=CRITERION,
+                                                 reason="the applicant is Italian"), s.at())  # fmt: skip
+        decision = c.UpholdRejection if pid == "a-5" else c.OverturnRejection
+        review(decision(actor=OAR, group="cms", member=pid, reason="OAR review of the held rejection"), s.at())
     cms.report_social_media(c.ReportSocialMediaSpace(actor=OAR, group="cms", platform="LinkedIn",
                                                      reason="a LinkedIn group uses the name"), s.at())  # fmt: skip
     cms.propose_gathering(c.ProposeGathering(
@@ -109,8 +115,9 @@ def build_story() -> list[LedgerEvent]:
         unregistered_attendees=("x-9", "x-1", "x-9"),
     ), s.at(MEETUP_STARTS + DAY))  # fmt: skip
     cms.request_termination(c.RequestTermination(actor=M1, group="cms", reason="moving on"), s.at())
-    cms.deactivate(c.DeactivateGroup(actor=OAR, group="cms", discussed_with_managers=True,
-                                     reason="quiet for a while"), s.at(MEETUP_STARTS + 40 * DAY))  # fmt: skip
+    cms.deactivate(c.DeactivateGroup(actor=OAR, group="cms", discussed_with_managers=True, ground="other",
+                                     other_clause="§12", reason="off the programme's objectives"),
+                   s.at(MEETUP_STARTS + 40 * DAY))  # fmt: skip
     cms.reactivate(c.ReactivateGroup(actor=OAR, group="cms", reason="new plans"), s.at())
     cms.terminate(c.TerminateGroup(actor=OAR, group="cms", initiative="managers-request",
                                    reason="at the managers' request"), s.at())  # fmt: skip
@@ -128,7 +135,17 @@ def build_story() -> list[LedgerEvent]:
         visibility="public", objectives="Something the OAR will refuse", proposed_managers=("m-8", "m-9"),
     ), s.at())  # fmt: skip
     nope.reject(c.RejectGroup(actor=OAR, group="nope", reason="objectives conflict with §12"), s.at())
-    s.collect(cms, bay, nope)
+    lse = Group.request(c.RequestGroup(
+        actor=person("m-7"), group="lse-nyc", name="LSE New York", group_type="regional", managed_by="alumni",
+        visibility="public", objectives="LSE alumni in New York meet", proposed_managers=("m-7",), policy_pack="lse",
+    ), s.at())  # fmt: skip
+    lse.approve(c.ApproveGroup(actor=OAR, group="lse-nyc", reason="welcome"), s.at())
+    lse.share_activity_plan(c.ShareActivityPlan(actor=Actor(id="m-7", role="manager"), group="lse-nyc",
+                                                year=s.now.year, summary="four talks and a dinner"), s.at())  # fmt: skip
+    lse.report_alumni_data(c.ReportAlumniData(actor=OAR, group="lse-nyc", kind="mailing-list",
+                                              description="a list of members run by the committee",
+                                              reason="seen in an invitation"), s.at())  # fmt: skip
+    s.collect(cms, bay, nope, lse)
     return s.events
 
 
@@ -169,11 +186,11 @@ def test_every_event_adds_its_audit_row_first(event: LedgerEvent) -> None:
         "position": POSITION[id(event)], "event_id": str(event.event_id), "group_id": gid(event),
         "version": event.originator_version, "time": event.timestamp, "actor_id": event.actor_id,
         "actor_role": event.actor_role.value, "actor_auth_method": "local-cli", "actor_auth_issuer": None,
-        "action": type(event).__name__, "reason": event.reason, "clause": event.clause, "policy_pack": "cern",
+        "action": type(event).__name__, "reason": event.reason, "clause": event.clause, "policy_pack": event.policy_pack,
         "policy_version": "1", "event_hash": event.event_hash, "details": payload_of(event),
     })  # fmt: skip
     assert [ch for ch in changes if isinstance(ch, Insert) and ch.table == "audit_trail"] == [changes[0]]
-    assert changes[0].values["clause"].startswith("CERN-AG §")
+    assert changes[0].values["clause"].startswith(("CERN-AG §", "LSE-AG '"))
     assert changes[0].values["time"].utcoffset() == timedelta(0)
 
 

@@ -1,6 +1,6 @@
 """What waits for a decision (service/pending.py), from a group's events on the in-memory
 recorder: each kind appears when asked and leaves when decided, days waited against the
-pack's limit (CERN 14, LSE 5, or the setting), nothing waits on a closed group."""
+pack's limit (CERN 14, LSE 3 working days, or the setting), nothing waits on a closed group."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_nothing_waits_on_a_rejected_group(world) -> None:
 
 
 def test_the_limit_is_the_packs() -> None:
-    assert (limit_days("cern"), limit_days("lse"), limit_days("lse", 30)) == (14, 5, 30)
+    assert (limit_days("cern"), limit_days("lse"), limit_days("lse", 30)) == (14, 3, 30)
 
 
 def test_the_limit_is_that_of_the_version_in_force_on_the_day_asked(cern_v2) -> None:

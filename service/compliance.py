@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from domain.compliance import Flag, RequestsAnsweredInTime, evaluate
+from domain.calendar import WorkingCalendar
+from domain.compliance import Flag, configured, evaluate
 from domain.errors import NotFound
 from domain.policy.registry import policy_pack
 from projections.compliance import compliance_view
@@ -93,12 +94,9 @@ class ComplianceAnswer:
         }  # fmt: skip
 
 
-def _checks(pack_name: str, request_days: int | None) -> tuple[Any, ...]:
-    checks = policy_pack(pack_name).flags
-    if request_days is None:
-        return checks
-    return tuple(RequestsAnsweredInTime(c.clause, days=request_days) if isinstance(c, RequestsAnsweredInTime) else c
-                 for c in checks)  # fmt: skip
+def working_calendar(settings: Any) -> WorkingCalendar:
+    """Weekends and ``OAR_CLOSURE_DAYS``: the days LSE's working-day limits skip."""
+    return WorkingCalendar.closed_on(settings.closure_days)
 
 
 def groups_at(app: Any, moment: datetime) -> list[Any]:
@@ -112,19 +110,22 @@ def groups_at(app: Any, moment: datetime) -> list[Any]:
     return found
 
 
-def compliance_on(app: Any, day: date, request_days: int | None = None) -> ComplianceAnswer:
-    """The flags of every group as it stood at the end of ``day``, from its events up to then."""
+def compliance_on(app: Any, day: date, request_days: int | None = None,
+                  calendar: WorkingCalendar | None = None) -> ComplianceAnswer:  # fmt: skip
+    """The flags of every group as it stood at the end of ``day``, from its events up to then,
+    judged by the pack version in force then."""
     moment, flags = end_of(day), []
     for group in groups_at(app, moment):
-        flags += evaluate(_checks(group.policy_pack, request_days), group, moment)
+        flags += evaluate(configured(policy_pack(group.policy_pack, moment).flags, request_days, calendar), group, moment)
     return ComplianceAnswer(day, "event store", flags)
 
 
-def compliance_today(connection: Connection, store_position: int, day: date,
-                     request_days: int | None = None) -> ComplianceAnswer:  # fmt: skip
+def compliance_today(connection: Connection, store_position: int, day: date, request_days: int | None = None,
+                     calendar: WorkingCalendar | None = None) -> ComplianceAnswer:  # fmt: skip
     """Today's view: the projected state judged on ``day``, with the read models' freshness."""
     freshness = read_model_freshness(connection, store_position)
-    return ComplianceAnswer(day, "read models", compliance_view(connection, end_of(day), request_days), freshness)
+    flags = compliance_view(connection, end_of(day), request_days, calendar)
+    return ComplianceAnswer(day, "read models", flags, freshness)
 
 
 def group_row(group: Any) -> dict[str, Any]:

@@ -17,7 +17,15 @@ from entrypoints.api.pagination import Cursor, Limit, slice_page
 from entrypoints.api.problems import ApiProblem
 from entrypoints.api.responses import json_response
 from service.access import require_oversight
-from service.compliance import Freshness, as_of_moment, compliance_on, compliance_today, groups_as_of, groups_today
+from service.compliance import (
+    Freshness,
+    as_of_moment,
+    compliance_on,
+    compliance_today,
+    groups_as_of,
+    groups_today,
+    working_calendar,
+)
 
 AsOf = Annotated[str | None, Query(max_length=64, description="A date (its end, UTC) or an ISO 8601 moment with "
                                    "offset: each group as it stood then, from the event store")]  # fmt: skip
@@ -68,8 +76,8 @@ def compliance(request: Request, principal: Caller, on: date | None = None,
     day = on or api.ledger.app.clock().date()
     limit = request_days if request_days is not None else api.settings.pending_request_days
     if on is not None and not read_models:
-        answer = compliance_on(api.ledger.app, day, limit)
+        answer = compliance_on(api.ledger.app, day, limit, working_calendar(api.settings))
     else:
         with api.projections.connect() as connection:
-            answer = compliance_today(connection, _store_position(request), day, limit)
+            answer = compliance_today(connection, _store_position(request), day, limit, working_calendar(api.settings))
     return json_response(answer.to_json())

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from domain import commands as c
-from domain.values import DeactivationGround, GroupType, ManagedBy, TerminationInitiative, Visibility
+from domain.values import AlumniDataKind, DeactivationGround, GroupType, ManagedBy, TerminationInitiative, Visibility
 from entrypoints.cli.context import run_command
 from entrypoints.cli.options import Actor, ActingRole, GroupSlug, OptionalReason, Reason, actor
 

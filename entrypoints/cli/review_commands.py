@@ -15,7 +15,15 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.read_commands import Json, _projections
 from entrypoints.render import err, out, print_json, table
-from service.compliance import Freshness, as_of_moment, compliance_on, compliance_today, groups_as_of, groups_today
+from service.compliance import (
+    Freshness,
+    as_of_moment,
+    compliance_on,
+    compliance_today,
+    groups_as_of,
+    groups_today,
+    working_calendar,
+)
 
 AllowStale = Annotated[bool, typer.Option(
     "--allow-stale", help="Exit 0 even if the read models lag the store (the answer still says so).")]
@@ -80,7 +88,8 @@ def compliance(
     allow_stale: AllowStale = False,
     as_json: Json = False,
 ) -> None:
-    """Compliance flags of every group on a date (§6, §7, §18, §19, §23, §30, Annex 1)."""
+    """Compliance flags of every group on a date (§6, §7, §9, §18, §19, §23, §30, Annex 1; LSE sections).
+    LSE waits count working days: weekends and OAR_CLOSURE_DAYS do not count."""
     cli = state(ctx)
     try:
         day = date.fromisoformat(on) if on else cli.clock().date()
@@ -88,10 +97,10 @@ def compliance(
         raise CliError(f"invalid --on: {on[:40]!r} is not a date (YYYY-MM-DD)") from None
     limit = request_days if request_days is not None else cli.settings.pending_request_days
     if on and not read_models:
-        answer = compliance_on(cli.ledger.app, day, limit)
+        answer = compliance_on(cli.ledger.app, day, limit, working_calendar(cli.settings))
     else:
         with _projections(ctx) as connection:
-            answer = compliance_today(connection, _store_position(ctx), day, limit)
+            answer = compliance_today(connection, _store_position(ctx), day, limit, working_calendar(cli.settings))
     if as_json or cli.json_output:
         print_json(answer.to_json())
     else:

@@ -19,6 +19,7 @@ from entrypoints.web.views import difference, parse_moment, screenings, timeline
 from projections.compliance import compliance_view
 from projections.queries import group_rows
 from service.access import redact_group, sees_history
+from service.compliance import working_calendar
 from service.history import group_state
 
 PAGE_SIZE = 25
@@ -41,7 +42,8 @@ def groups(request: Request, q: Text = None, status: Text = None, pack: Text = N
     now = api.ledger.app.clock()
     with api.projections.connect() as connection:
         rows = group_rows(connection)
-        flags = Counter(flag.group for flag in compliance_view(connection, now, api.settings.pending_request_days))
+        found = compliance_view(connection, now, api.settings.pending_request_days, working_calendar(api.settings))
+        flags = Counter(flag.group for flag in found)
     needle = (q or "").strip().lower()
     chosen = [r | {"flags": flags.get(r["slug"], 0)} for r in rows
               if (not needle or needle in r["slug"].lower() or needle in r["name"].lower())

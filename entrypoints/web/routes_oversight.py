@@ -17,6 +17,7 @@ from entrypoints.web.templating import render
 from entrypoints.web.views import bar_chart
 from projections.compliance import compliance_view, end_of, flag_rows
 from service.access import require_oversight
+from service.compliance import working_calendar
 
 Text = Annotated[str | None, Query(max_length=100)]
 SHOWN = 500
@@ -34,7 +35,8 @@ def compliance(request: Request, on: date | None = None) -> Response:
     api = context(request)
     day = on or api.ledger.app.clock().date()
     with api.projections.connect() as connection:
-        rows = flag_rows(compliance_view(connection, end_of(day), api.settings.pending_request_days))
+        rows = flag_rows(compliance_view(connection, end_of(day), api.settings.pending_request_days,
+                                         working_calendar(api.settings)))
     per_clause = Counter(row["clause"] for row in rows)
     return render(request, "compliance.html", on=day, rows=rows, per_clause=sorted(per_clause.items()),
                   chart=bar_chart(per_clause, f"Compliance flags per clause on {day.isoformat()}"))  # fmt: skip

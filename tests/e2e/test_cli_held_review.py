@@ -53,18 +53,18 @@ def test_s9_refused_recorded_or_held_then_reviewed_by_the_oar(cli):
         cli.ok("member", "request", "cms", *as_member(person))
     fails(cli, reject("cms", "a-1", "we do not want Frenchmen"), 3, "no-discriminatory-grounds", "CERN-AG §9",
           "nationality ('frenchmen')")  # fmt: skip
-    assert "recorded MembershipRejectionHeld.v1" in cli.ok(*reject("cms", "a-1", "the applicant is Italian")).stdout
+    assert "recorded MembershipRejectionHeld.v2" in cli.ok(*reject("cms", "a-1", "the applicant is Italian")).stdout
     fails(cli, ("review", "uphold", "cms", "a-1", "--reason", "I uphold my own", *M1), 3,
           "only-oar-reviews-held-rejections", "§9")  # fmt: skip
     fails(cli, ("member", "approve", "cms", "a-1", "--criterion", CRITERION, "--reason", "fine", *M1), 3,
           "decide-pending-requests-only", "held for the OAR's review")  # fmt: skip
     overturned = cli.ok("review", "overturn", "cms", "a-1", "--reason", "nationality is no ground", *OAR)
-    assert "recorded MembershipRejectionOverturned.v1" in overturned.stdout
+    assert "recorded MembershipRejectionOverturned.v2" in overturned.stdout
     recorded = cli.ok(*reject("cms", "a-1", "did not attend the orientation session"))
-    assert "recorded MembershipRejected.v1" in recorded.stdout
+    assert "recorded MembershipRejected.v2" in recorded.stdout
     cli.ok(*reject("cms", "a-2", "she is retired"))
     upheld = cli.ok("review", "uphold", "cms", "a-2", "--reason", "no CMS record; retirement irrelevant", *OAR)
-    assert "recorded MembershipRejectionUpheld.v1" in upheld.stdout
+    assert "recorded MembershipRejectionUpheld.v2" in upheld.stdout
     history = cli.history("cms")
     assert [row["action"] for row in history[4:]] == [
         "MembershipRejectionHeld", "MembershipRejectionOverturned", "MembershipRejected",
@@ -93,7 +93,7 @@ def test_lse_plans_and_alumni_data_reports(cli):
     request(cli, "lse-nyc", "--policy", "lse", visibility="public", managers=("m-1",))
     year = str(datetime.now(UTC).year)
     shared = cli.ok("group", "share-plan", "lse-nyc", "--year", year, "--summary", "four talks", *M1)
-    assert "recorded ActivityPlanShared.v1" in shared.stdout
+    assert "recorded ActivityPlanShared.v2" in shared.stdout
     fails(cli, ("group", "share-plan", "lse-nyc", "--year", "2001", "--summary", "old", *M1), 3,
           "plan-for-this-or-next-year", "LSE-AG 'Alumni groups' ¶1")  # fmt: skip
     report = ("group", "report-alumni-data", "lse-nyc", "--description", "a list of members", "--reason", "seen",

@@ -23,7 +23,8 @@ from test_domain_support import (
 
 from domain import commands as c
 from domain import compliance as cc
-from domain.errors import RuleViolation
+from domain.actors import Actor
+from domain.errors import NotAuthorized, RuleViolation
 from domain.events import group as e
 
 pytestmark = pytest.mark.unit
@@ -161,3 +162,27 @@ def test_a_criterion_is_screened_too() -> None:
                                  reason="no address on record")  # fmt: skip
     event = accepted(regional, regional.reject_membership, command, T0 + 2 * DAY)
     assert isinstance(event, e.MembershipRejectionHeld) and event.grounds == ("nationality",)
+
+
+# -- on main's layout: v2 events, the OAR governance rule ----------------------------------------
+
+
+def test_the_held_rejection_and_the_review_are_v2_events_recording_the_pack_version() -> None:
+    group, held = _held()
+    command = c.UpholdRejection(actor=OAR, group="cms", member="a-1", reason="criterion unmet")
+    upheld = accepted(group, group.uphold_rejection, command, T0 + 3 * DAY)
+    for event in (held, upheld):
+        assert event.type_name().endswith(".v2") and event.recorded_type == event.type_name()
+        assert (event.policy_pack, event.policy_version) == ("cern", "1")
+        assert event.actor_auth_method.value == "local-cli"
+
+
+@pytest.mark.parametrize("decide", ["uphold_rejection", "overturn_rejection"])
+def test_an_oar_officer_who_manages_the_group_may_not_review_its_held_rejection(decide: str) -> None:
+    command_class = c.UpholdRejection if decide == "uphold_rejection" else c.OverturnRejection
+    group, _ = _held()
+    with pytest.raises(NotAuthorized) as refusal:
+        getattr(group, decide)(command_class(actor=Actor(id="m-1", role="oar"), group="cms", member="a-1",
+                                             reason="my own group"), T0 + 3 * DAY)  # fmt: skip
+    assert refusal.value.rule == "no-oar-decision-on-own-group"
+    assert "a-1" in group.held_rejections

@@ -70,7 +70,7 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping, meth
 OAR_DECISIONS: frozenset[type[c.Command]] = frozenset({
     c.ApproveGroup, c.RejectGroup, c.TerminateGroup, c.DeactivateGroup, c.ReactivateGroup,
     c.ApproveGathering, c.RejectGathering, c.ApproveSpeaker, c.RejectSpeaker,
-    c.ApproveSponsorship, c.RejectSponsorship,
+    c.ApproveSponsorship, c.RejectSponsorship, c.UpholdRejection, c.OverturnRejection,
 })  # fmt: skip
 """Commands only the OAR takes: a non-OAR caller acts as a member and the domain refuses."""
 
@@ -78,7 +78,7 @@ OWN_ACTS: frozenset[type[c.Command]] = frozenset({c.JoinGroup, c.RequestMembersh
 """A member acting for themself: the member is the actor, never a field of the request."""
 
 OAR_OR_OWN: frozenset[type[c.Command]] = frozenset({
-    c.RequestGroup, c.ReportSocialMediaSpace, c.AppointManager, c.RemoveManager,
+    c.RequestGroup, c.ReportSocialMediaSpace, c.ReportAlumniData, c.AppointManager, c.RemoveManager,
 })  # fmt: skip
 """The OAR acts as the OAR; anyone else as who they are in the group (checked by the domain)."""
 

@@ -1,4 +1,5 @@
-"""The read models and the refusal log: pending requests, sponsorships, refused commands
+"""The read models and the refusal log: pending requests, §9 rejections held for the OAR's
+review, sponsorships, refused commands
 (filtered as the CLI's `refusals`), the audit trail and its exports. Paginated by cursor.
 Groups and compliance (as of a date, with freshness) are in ``routes_review``."""
 
@@ -19,7 +20,7 @@ from entrypoints.api.pagination import Cursor, Limit, decode, page, slice_page
 from entrypoints.api.responses import json_response
 from entrypoints.exports import MEDIA_TYPES, ExportFormat, export_chunks
 from projections.queries import audit_after, audit_rows, group_id_of
-from projections.queries import pending_requests, sponsorship_register
+from projections.queries import pending_requests, review_queue, sponsorship_register
 from projections.tables import groups, managers
 from infra.store.refusals import RefusalQuery
 from service.access import require_oversight, visible_requests
@@ -32,6 +33,7 @@ def oversight_router() -> APIRouter:
     router = APIRouter(tags=["read models and oversight"])
     for path, endpoint, summary in (
         ("/pending-requests", pending, "Membership requests awaiting a manager (yours, or your groups')"),
+        ("/held-rejections", held_rejections, "§9 rejections held for the OAR's review, oldest first (OAR, auditors)"),
         ("/sponsorships", sponsorships, "The sponsorship register with its §26 screening (OAR, auditors)"),
         ("/refusals", refusals, "Refused commands and denied attempts (OAR, auditors)"),
         ("/audit", audit, "The audit trail in ledger order (OAR, auditors)"),
@@ -48,6 +50,16 @@ def pending(request: Request, principal: Caller, cursor: Cursor = None, limit: L
         query = select(groups.c.slug).join(managers, managers.c.group_id == groups.c.group_id)
         managed = connection.execute(query.where(managers.c.manager_id == principal.subject)).scalars().all()
     return json_response(slice_page(request, visible_requests(principal, rows, managed), cursor, limit))
+
+
+def held_rejections(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:
+    """The OAR's §9 queue: each held rejection with the manager, criterion, reason, the grounds
+    the screen found and the days waited; decided by the upholding/overturning commands."""
+    require_oversight(principal, "the rejections held for review")
+    api = context(request)
+    with api.projections.connect() as connection:
+        rows = review_queue(connection, api.ledger.app.clock())
+    return json_response(slice_page(request, rows, cursor, limit))
 
 
 def sponsorships(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:

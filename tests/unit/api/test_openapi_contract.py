@@ -23,7 +23,7 @@ def test_the_document_is_openapi_3_1_with_every_command_and_bearer_auth() -> Non
     assert document["openapi"].startswith("3.1")
     operations = {(w.method.lower(), w.path) for w in WRITES}
     assert all(method in document["paths"].get(path, {}) for method, path in operations)
-    assert len(WRITES) == 27
+    assert len(WRITES) == 31
     assert "HTTPBearer" in document["components"]["securitySchemes"]
     approve = document["paths"]["/groups/{group}/approval"]["post"]
     assert {p["name"] for p in approve["parameters"]} >= {"group", "If-Match", "Idempotency-Key"}

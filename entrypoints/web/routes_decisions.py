@@ -1,5 +1,5 @@
-"""Pending decisions: the OAR's queue (groups, group events, speakers, sponsorships,
-oldest first, days waited against the pack's limit) and the membership requests a
+"""Pending decisions: the OAR's queue (groups, group events, speakers, sponsorships, §9
+rejections held for review, oldest first, days waited against the pack's limit) and the membership requests a
 manager moderates (their own groups only). Decisions are the API's commands, run by
 the same service call with the signed-in person as the actor."""
 
@@ -18,6 +18,7 @@ from entrypoints.web.errors import page
 from entrypoints.web.session import checked_form, signed_in
 from entrypoints.web.templating import render
 from service.access import actor_for
+from service.compliance import working_calendar
 from service.pending import OAR_KINDS, oldest_first, pending_in
 
 COMMANDS = {
@@ -26,6 +27,7 @@ COMMANDS = {
     ("speaker", "approve"): c.ApproveSpeaker, ("speaker", "reject"): c.RejectSpeaker,
     ("sponsorship", "approve"): c.ApproveSponsorship, ("sponsorship", "reject"): c.RejectSponsorship,
     ("membership", "approve"): c.ApproveMembership, ("membership", "reject"): c.RejectMembership,
+    ("held-rejection", "uphold"): c.UpholdRejection, ("held-rejection", "overturn"): c.OverturnRejection,
 }  # fmt: skip
 FIELDS = ("group", "gathering", "speaker", "sponsorship", "member", "criterion", "reason")
 
@@ -42,9 +44,10 @@ def decisions(request: Request, done: str | None = None) -> Response:
     principal = signed_in(request)
     api = context(request)
     app, now = api.ledger.app, api.ledger.app.clock()
+    calendar = working_calendar(api.settings)
     oar_items, requests = [], []
     for slug in app.group_slugs():
-        items = pending_in(app.group_events(slug), now, api.settings.pending_request_days)
+        items = pending_in(app.group_events(slug), now, api.settings.pending_request_days, calendar)
         oar_items += [i for i in items if i.kind in OAR_KINDS]
         memberships = [i for i in items if i.kind == "membership"]
         if memberships and (principal.sees_everything or principal.subject in app.group(slug).managers):
@@ -65,4 +68,6 @@ async def decide(request: Request) -> Response:
     command = command_type.model_validate(fields | {"actor": actor_for(principal, command_type)})
     receipt = await run_in_threadpool(context(request).ledger.app.execute, command)
     message = f"recorded {', '.join(receipt.events)} for group {receipt.group} (version {receipt.versions[-1]})"
+    if any(name.startswith("MembershipRejectionHeld") for name in receipt.events):
+        message += ": the rejection is held for the OAR's review (§9)"
     return RedirectResponse(f"/ui/decisions?{urlencode({'done': message})}", status_code=303)

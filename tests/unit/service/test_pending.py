@@ -4,12 +4,13 @@ pack's limit (CERN 14, LSE 3 working days, or the setting), nothing waits on a c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain import commands as c
 from domain.actors import Actor
+from domain.calendar import WorkingCalendar
 from service.ledger import LedgerApplication
 from service.pending import limit_days, oldest_first, pending_in
 
@@ -85,3 +86,35 @@ def test_the_limit_is_the_packs() -> None:
 def test_the_limit_is_that_of_the_version_in_force_on_the_day_asked(cern_v2) -> None:
     assert limit_days("cern", on=datetime(2025, 12, 31, tzinfo=UTC)) == 14
     assert limit_days("cern", on=datetime(2026, 1, 2, tzinfo=UTC)) == 7 == limit_days("cern")
+
+
+def test_a_held_rejection_waits_for_the_oar_and_an_overturned_one_for_the_managers_again(world) -> None:
+    app, clock = world
+    request(app)
+    app.execute(c.ApproveGroup(actor=OAR, group="cms", reason="objectives clear"))
+    app.execute(c.RequestMembership(actor=Actor(id="p-1", role="member"), group="cms"))
+    clock.now += timedelta(days=2)
+    app.execute(c.RejectMembership(actor=M1, group="cms", member="p-1", criterion="was in CMS",
+                                   reason="the applicant is Italian"))  # fmt: skip
+    on = T0 + timedelta(days=5)
+    (item,) = pending_in(app.group_events("cms"), on)
+    assert (item.kind, item.member, item.waited_days, item.held_by, item.grounds) == (
+        "held-rejection", "p-1", 3, "m-1", ("nationality",))
+    assert (item.criterion, item.held_reason) == ("was in CMS", "the applicant is Italian")
+    app.execute(c.OverturnRejection(actor=OAR, group="cms", member="p-1", reason="nationality is no ground"))
+    assert kinds(app, on) == [("membership", None, None, None, "p-1", 5, 14)]  # waiting since it was asked
+    app.execute(c.RejectMembership(actor=M1, group="cms", member="p-1", criterion="was in CMS",
+                                   reason="the applicant is Italian"))  # fmt: skip
+    app.execute(c.UpholdRejection(actor=OAR, group="cms", member="p-1", reason="no CMS work shown"))
+    assert kinds(app, on) == []
+
+
+def test_an_lse_wait_counts_working_days_without_the_closure_days(world) -> None:
+    app, _ = world
+    request(app, pack="lse")  # T0 is a Monday
+    on = T0 + timedelta(days=7)  # the next Monday: 5 working days
+    (item,) = pending_in(app.group_events("cms"), on)
+    assert (item.kind, item.working_days, item.waited_days, item.limit_days, item.overdue) == ("group", True, 5, 3, True)
+    closed = WorkingCalendar.closed_on([date(2025, 3, 4), date(2025, 3, 5)])
+    (item,) = pending_in(app.group_events("cms"), on, calendar=closed)
+    assert (item.waited_days, item.overdue) == (3, False)

@@ -19,15 +19,17 @@ import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, delete, select, text, update
 from test_evidence_cli import run, seed
 from test_evidence_support import Tamper
+from test_projector_policy import lse, s9
 from test_projector_support import create_topics, on_topic, project
 from test_relay_support import open_ledger, play_demo_year
 
 from bootstrap import build_projection_engine, build_relay, checkpoint_now
 from entrypoints.cli.errors import ExitCode
+from entrypoints.demo.script import DemoRun
 from infra.db import make_engine
 from projections.tables import STATE_TABLES, audit_trail, memberships
 from service.evidence.audit_trail import ProjectionAuditTrail
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -77,6 +79,10 @@ def projected(tmp_path_factory, dev_broker):
     with open_ledger(settings, clock) as ledger:
         play_demo_year(ledger, clock, "rm1")
         play_demo_year(ledger, clock, "rm2")
+        issue16 = DemoRun(app=ledger.app, clock=clock, suffix="rm3")  # rows in the §9 and LSE tables too
+        s9(issue16)
+        lse(issue16)
+        issue16.play()
         checkpoint_now(ledger)
         build_relay(ledger, dev_broker.bootstrap_servers).drain()
     engine = build_projection_engine(settings)
@@ -95,8 +101,8 @@ def check(projected, tmp_path: Path, tamper) -> list:
         with engine.begin() as connection:
             tamper(connection)
         with open_ledger(settings, clock) as ledger:
-            report = verify_ledger(ledger, key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
-                                   read_models=engine)  # fmt: skip
+            report = verify_ledger(ledger, VerifySources(key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
+                                                         read_models=engine))  # fmt: skip
     finally:
         engine.dispose()
     return report
@@ -160,8 +166,8 @@ def test_an_event_that_no_longer_folds_is_a_finding_not_a_crash(projected, tmp_p
         tamper.alter(position, actor_role="emperor")
         engine = make_engine(copy.projection_url)
         try:
-            report = verify_ledger(ledger, key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
-                                   read_models=engine)  # fmt: skip
+            report = verify_ledger(ledger, VerifySources(key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
+                                                         read_models=engine))  # fmt: skip
         finally:
             engine.dispose()
     assert report.first().position == position and report.first().source == "store"

@@ -2,49 +2,51 @@
 
 Field constraints here are input validation (a malformed value is a usage error);
 the policy rules in ``domain.policy`` decide whether a well-formed command is allowed.
+The group's own commands are here; the shared base and types are in ``command_base``, the
+commands about events and sponsorships in ``gathering_commands``: all are re-exported, so
+``domain.commands`` names every command.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Annotated
+from pydantic import Field, field_validator, model_validator
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
-
-from domain.actors import Actor, OpaqueId
+from domain.actors import OpaqueId
+from domain.command_base import (  # noqa: F401 - re-exported
+    RESERVED_SLUGS,
+    ClauseRef,
+    Command,
+    GroupCommand,
+    Money,
+    Reason,
+    Slug,
+    Text,
+)
+from domain.gathering_commands import (  # noqa: F401 - re-exported
+    ApproveGathering,
+    ApproveSpeaker,
+    ApproveSponsorship,
+    GatheringCommand,
+    ListGathering,
+    ProposeGathering,
+    ProposeSpeaker,
+    RecordAttendance,
+    RegisterParticipant,
+    RejectGathering,
+    RejectSpeaker,
+    RejectSponsorship,
+    RequestSponsorship,
+    SponsorshipCommand,
+)
 from domain.values import (
     AlumniDataKind,
-    Attendance,
     DeactivationGround,
     GroupType,
     ManagedBy,
     PackName,
-    Purpose,
-    SponsorSector,
     TerminationInitiative,
     Visibility,
 )
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-ClauseRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^(§\d{1,2}|Annex \d)(, ?(§\d{1,2}|Annex \d)){0,4}$")
-]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    actor: Actor
-
-
-class GroupCommand(Command):
-    group: Slug
-
-
-RESERVED_SLUGS = frozenset({"export"})  # words the CLI reads as subcommands
 
 
 class RequestGroup(GroupCommand):
@@ -172,75 +174,4 @@ class ReportAlumniData(GroupCommand):
 
     kind: AlumniDataKind
     description: Text
-    reason: Reason
-
-
-class GatheringCommand(GroupCommand):
-    gathering: Slug
-
-
-class ProposeGathering(GatheringCommand):
-    title: Text
-    starts_at: AwareDatetime
-    purpose: Purpose
-    connection: Text = Field(description="§21: the event's clear connection to the group")
-    for_financial_gain: bool = False
-    political: bool = False
-    fee_per_participant: Money = Decimal("0")
-    cost_per_participant: Money = Decimal("0")
-    under_18_audience: bool = False
-
-
-class ApproveGathering(GatheringCommand):
-    reason: Reason
-
-
-class RejectGathering(GatheringCommand):
-    reason: Reason
-
-
-class ListGathering(GatheringCommand):
-    listed_on: date
-
-
-class ProposeSpeaker(GatheringCommand):
-    speaker: OpaqueId
-
-
-class ApproveSpeaker(GatheringCommand):
-    speaker: OpaqueId
-    reason: Reason
-
-
-class RejectSpeaker(GatheringCommand):
-    speaker: OpaqueId
-    reason: Reason
-
-
-class RegisterParticipant(GatheringCommand):
-    member: OpaqueId
-
-
-class RecordAttendance(GatheringCommand):
-    marks: dict[OpaqueId, Attendance] = Field(min_length=1)
-    unregistered_attendees: tuple[OpaqueId, ...] = ()
-
-
-class SponsorshipCommand(GatheringCommand):
-    sponsorship: Slug
-
-
-class RequestSponsorship(SponsorshipCommand):
-    sponsor: Text = Field(description="the sponsoring organisation (not a person)")
-    sector: SponsorSector
-    bidding_for_cern_contracts: bool
-    offers_cern_name_or_logo: bool
-    reason: Reason
-
-
-class ApproveSponsorship(SponsorshipCommand):
-    reason: Reason
-
-
-class RejectSponsorship(SponsorshipCommand):
     reason: Reason

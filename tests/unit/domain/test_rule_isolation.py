@@ -489,7 +489,7 @@ def test_cern_pack_governs_every_command_with_a_cern_clause() -> None:
     governed = set(cern.PACK.decisions)
     commands = {
         cls for cls in vars(c).values()
-        if isinstance(cls, type) and issubclass(cls, c.Command) and cls.__module__ == c.__name__
+        if isinstance(cls, type) and issubclass(cls, c.Command) and cls.__module__.startswith("domain.")  # re-exported too
     }  # fmt: skip
     abstract = {c.Command, c.GroupCommand, c.GatheringCommand, c.SponsorshipCommand}
     lse_only = {c.ShareActivityPlan, c.ReportAlumniData}  # LSE's annual plan and alumni-data rules

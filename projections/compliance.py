@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from domain.aggregates.membership import HeldRejection
+from domain.held_rejection import HeldRejection
 from domain.calendar import WorkingCalendar
 from domain.compliance import Flag, configured, evaluate
 from domain.policy.registry import policy_pack

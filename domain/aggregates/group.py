@@ -14,7 +14,8 @@ from typing import Any
 from domain import commands as c
 from domain.aggregates.base import LedgerAggregate, applies, common_fields
 from domain.aggregates.gatherings import Gatherings
-from domain.aggregates.membership import HeldRejection, Membership
+from domain.aggregates.membership import Membership
+from domain.held_rejection import HeldRejection
 from domain.canonical import GENESIS_HASH
 from domain.events import group as e
 from domain.ids import group_id

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-
 from domain import commands as c
 from domain.aggregates.base import applies
 from domain.errors import HeldForReview
 from domain.events import group as e
-
-
-class HeldRejection(BaseModel):
-    """§9: a rejection held for the OAR's review (and the request it answered)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    requested_at: AwareDatetime
-    held_at: AwareDatetime
-    held_by: str
-    criterion: str
-    grounds: tuple[str, ...]
+from domain.held_rejection import HeldRejection
 
 
 class Membership:

@@ -16,7 +16,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.aggregates.gatherings import Gathering
-from domain.aggregates.membership import HeldRejection
+from domain.held_rejection import HeldRejection
 from domain.values import GroupStatus, GroupType, ManagedBy, Visibility
 
 

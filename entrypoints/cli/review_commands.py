@@ -89,6 +89,7 @@ def compliance(
     as_json: Json = False,
 ) -> None:
     """Compliance flags of every group on a date (§6, §7, §9, §18, §19, §23, §30, Annex 1; LSE sections).
+
     LSE waits count working days: weekends and OAR_CLOSURE_DAYS do not count."""
     cli = state(ctx)
     try:

@@ -222,7 +222,11 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
     page.goto("/ui/groups/tricky?as_of=2024-12-31T23:00")  # before the group was requested
     expect(page.get_by_role("status")).to_contain_text("it was requested later")
     page.goto("/ui/compliance?on=2025-03-03")
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.get_by_text("as it stood at the end of 2025-03-03")).to_be_visible()  # as of, from the store
+    expect(page.locator("svg[aria-labelledby=trend-title] text", has_text="2025-02-28")).to_have_count(1)
+    page.goto("/ui/compliance")  # today: the read models, saying how far they are projected
+    expect(page.get_by_text("Today, from the read models")).to_be_visible()
     page.goto("/ui/evidence?verify=true")
     expect(page.get_by_role("status")).to_contain_text("OK")
     env = {"PATH": "/usr/bin:/bin", "OAR_VAR_DIR": str(settings.var_dir)}

@@ -148,7 +148,7 @@ def build_ledger(
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
-    from infra.db import make_engine, table_creation_lock
+    from infra.db import make_engine, missing_columns, table_creation_lock
     from projections.tables import read_models
 
     url = url or settings.projection_url
@@ -158,6 +158,16 @@ def build_projection_engine(settings: Settings, url: str | None = None) -> Engin
     with table_creation_lock(settings.connect_url(url)):
         engine = make_engine(settings.connect_url(url), schema)
         read_models.create_all(engine)
+    stale = missing_columns(engine, read_models)
+    if stale:
+        from infra.migrations.schema import SchemaOutOfDate
+
+        engine.dispose()
+        raise SchemaOutOfDate(
+            f"the read models were made by an older release (missing {', '.join(stale[:5])}): they are "
+            "derived data, so rebuild them with `oar-ledger replay --into URL` into a fresh database and "
+            "point OAR_PROJECTION_URL at it"
+        )
     return engine
 
 

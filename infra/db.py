@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import make_url
 
@@ -71,3 +71,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def missing_columns(engine: Engine, tables: MetaData) -> list[str]:
+    """``table.column`` for every declared column that the database's table lacks (tables made
+    by an older release; ``create_all`` adds tables, never columns)."""
+    found = inspect(engine)
+    missing = []
+    for table in tables.sorted_tables:
+        if not found.has_table(table.name):
+            continue
+        present = {column["name"] for column in found.get_columns(table.name)}
+        missing += [f"{table.name}.{column.name}" for column in table.columns if column.name not in present]
+    return missing

@@ -205,8 +205,19 @@ def test_auditor_sees_the_past_managers_and_follows_an_event_to_its_evidence(
         page.get_by_role("link", name="Download the inclusion proof (JSON)").click()
     proof = tmp_path / "proof.json"
     download.value.save_as(proof)
-    command = page.locator("pre").first.inner_text()
+    command = page.locator("pre").nth(1).inner_text()
     assert command.startswith("oar-ledger verify-proof ")
+    with page.expect_download() as download:  # the bundle, checked by the standalone checker the page names
+        page.get_by_role("link", name="Download the evidence bundle (JSON)").click()
+    bundle = tmp_path / "bundle.json"
+    download.value.save_as(bundle)
+    standalone = page.locator("pre").first.inner_text()
+    assert standalone.startswith("python check_bundle.py ")
+    keys = [word for pair in re.findall(r"--key '([^']+)'", standalone) for word in ("--key", pair)]
+    checker = Path(__file__).resolve().parents[2] / "tools" / "check_bundle.py"
+    bundled = subprocess.run([sys.executable, str(checker), str(bundle), *keys], capture_output=True, text=True,
+                             timeout=60)  # fmt: skip
+    assert bundled.returncode == 0 and "GroupRequested" in bundled.stdout, bundled.stdout + bundled.stderr
     checked = subprocess.run([str(OAR_LEDGER), "verify-proof", str(proof), "--key", load_signer(settings).verifier_key()],
                              capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -229,6 +240,8 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
     expect(page.get_by_text("Today, from the read models")).to_be_visible()
     page.goto("/ui/evidence?verify=true")
     expect(page.get_by_role("status")).to_contain_text("OK")
+    page.goto("/ui/evidence")  # the run just made is recorded, as `oar-ledger verify` runs are
+    expect(page.get_by_text("Last recorded verification")).to_contain_text("passed")
     env = {"PATH": "/usr/bin:/bin", "OAR_VAR_DIR": str(settings.var_dir)}
     issuer = world[0].app.state.context.local_issuer
     token = issuer.issue("aud-1", [settings.auditor_claim_value], timedelta(minutes=5), datetime.now(UTC))

@@ -71,8 +71,11 @@ def translate(error: Exception) -> tuple[ExitCode, str] | None:
     if isinstance(error, BrokerDataLoss):
         return ExitCode.INTEGRITY, f"broker lost data: {error}\n  rebuild the topic with `oar-ledger relay --republish`"
     if isinstance(error, MessageRefused):
-        return ExitCode.INTEGRITY, (f"relay stopped: {error}\n  retrying cannot help; events before position "
-                                    f"{error.position} are published, none after it")
+        return ExitCode.INTEGRITY, (
+            f"relay stopped: {error}\n  events before position {error.position} are published, none after it; "
+            "the refusal is recorded (`oar-ledger verify` reports it)\n  remove the cause (too large: raise the "
+            "topic's max.message.bytes and OAR_KAFKA_MAX_MESSAGE_BYTES, README Reliability), then start the "
+            "relay again: it sends this event again")
     if isinstance(error, ProjectorStopped):
         return ExitCode.INTEGRITY, f"projector stopped: {error}"
     if isinstance(error, RelayBusy):

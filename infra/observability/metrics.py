@@ -23,7 +23,7 @@ EVENTS_PUBLISHED = Counter(
     "oar_relay_events_published", "Events the relay published and the broker acknowledged", registry=REGISTRY
 )
 EVENTS_REFUSED = Counter(
-    "oar_relay_events_refused", "Events the broker refused for good (too large): skipped, recorded, reported by verify",
+    "oar_relay_events_refused", "Events the broker refused for good: the relay stopped on them (recorded, reported by verify)",
     registry=REGISTRY,
 )
 RELAY_POSITION = Gauge(

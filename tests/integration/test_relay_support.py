@@ -142,10 +142,12 @@ def cli_env(settings: Settings, bootstrap: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run ``oar-ledger ARGS`` to completion in ``cwd`` (which holds no ``.env``)."""
+def run_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, timeout: float = 60,
+            **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run ``oar-ledger ARGS`` to completion in ``cwd`` (which holds no ``.env``; ``env``:
+    extra environment variables)."""
     return subprocess.run(
-        oar_ledger_command() + args, env=cli_env(settings, bootstrap), cwd=cwd,
+        oar_ledger_command() + args, env=cli_env(settings, bootstrap) | env, cwd=cwd,
         capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 

@@ -65,3 +65,23 @@ API_REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
     registry=API_REGISTRY,
 )
+
+# The witness (`witness watch`) serves its own registry: it has no relay or projector series.
+WITNESS_REGISTRY = CollectorRegistry()
+ProcessCollector(registry=WITNESS_REGISTRY)
+PlatformCollector(registry=WITNESS_REGISTRY)
+GCCollector(registry=WITNESS_REGISTRY)
+
+WITNESS_REQUESTS = Counter(
+    "oar_witness_requests",
+    "Cosigning requests the witness decided, by outcome (cosigned, refused)",
+    ["outcome"],
+    registry=WITNESS_REGISTRY,
+)
+WITNESS_SIZE = Gauge(
+    "oar_witness_cosigned_size", "Tree size of the last checkpoint the witness cosigned", registry=WITNESS_REGISTRY
+)
+WITNESS_PASS_TIME = Gauge(
+    "oar_witness_last_pass_timestamp_seconds", "When the witness last looked at the exchange folder",
+    registry=WITNESS_REGISTRY,
+)

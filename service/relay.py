@@ -134,7 +134,8 @@ class Relay:
                 else:
                     try:  # KafkaTimeoutError once the deadline passes: a stalled broker
                         metadata = outcome.get(timeout=max(0.001, deadline - time.monotonic()))
-                        progress.partitions[metadata.partition] = (metadata.offset, position)
+                        if metadata.offset >= 0:  # -1: a retried batch the broker already had (no offset given)
+                            progress.partitions[metadata.partition] = (metadata.offset, position)
                         EVENTS_PUBLISHED.inc()
                         if position in self._unresolved:
                             self._resolve(position)

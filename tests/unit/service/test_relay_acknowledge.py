@@ -79,6 +79,16 @@ def test_a_batch_is_recorded_up_to_its_last_message():
     assert state.saved == [2] and progress.partitions == {0: (11, 2)}
 
 
+def test_a_retried_batch_without_an_offset_keeps_the_last_known_one():
+    """An idempotent producer's retried batch that the broker already had is acknowledged with
+    offset -1 (seen after a broker stall): the position is published, but -1 names no message,
+    so the data-loss check keeps the last real offset (it crashed on -1 before)."""
+    r, state = relay()
+    progress = RelayProgress(cluster_id="c")
+    r._acknowledge([(1, b"g", Future(0, 10)), (2, b"g", Future(0, -1))], progress, None, 0)
+    assert state.saved == [2] and progress.partitions == {0: (10, 1)}
+
+
 def test_a_message_too_large_stops_the_relay_after_recording_what_came_before():
     """Refused by the broker: recorded as a refusal, the relay stops on it. Later messages of
     the batch are neither recorded as published nor counted (they are sent again next time)."""

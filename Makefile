@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock browser demo test test-unit test-integration test-e2e chaos bench clean
+.PHONY: install lock browser demo serve test test-unit test-integration test-e2e chaos bench clean
 
 # The locked versions first (what the image ships, every hash checked), then the project and
 # its development tools.
@@ -24,6 +24,10 @@ install: $(STAMP)
 
 demo: install  ## record the demo year on the embedded default and summarise it
 	$(BIN)/oar-ledger demo
+
+serve: install  ## the API and the web pages on the embedded default (records the demo year first if ./var has no ledger)
+	@test -f var/ledger.sqlite || $(BIN)/oar-ledger demo
+	$(BIN)/oar-ledger serve
 
 browser:  ## the system Chromium the browser tests drive (Debian's package; never `playwright install`)
 	@command -v chromium >/dev/null 2>&1 || { \

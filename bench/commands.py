@@ -72,9 +72,9 @@ BLOCK_GROUPS = 10
 """Ledger and raw paths alternate every this many groups (see ``interleaved``)."""
 COMMANDS_PER_GROUP = 5
 
-OAR = Actor(id="oar-officer-1", role="oar")
-FOUNDER = Actor(id="m-founder", role="member")
-MANAGER = Actor(id="m-founder", role="manager")
+OAR = Actor(id="oar-1", role="oar")
+FOUNDER = Actor(id="m-1001", role="member")
+MANAGER = Actor(id="m-1001", role="manager")
 JOINERS = (Actor(id="a-101", role="member"), Actor(id="a-102", role="member"))
 
 Step = tuple[Callable[[LedgerApplication, Any], Any], c.GroupCommand]
@@ -89,7 +89,7 @@ def group_script(slug: str) -> list[Step]:
             managed_by="alumni", visibility="public",
             objectives="Measure the command path of the audit ledger",
             proposed_managers=(FOUNDER.id,))),  # fmt: skip
-        (app.appoint_manager, c.AppointManager(actor=MANAGER, group=slug, manager="m-second")),
+        (app.appoint_manager, c.AppointManager(actor=MANAGER, group=slug, manager="m-1002")),
         (app.approve_group, c.ApproveGroup(actor=OAR, group=slug, reason="objectives clear, two managers")),
         *((app.join_group, c.JoinGroup(actor=joiner, group=slug)) for joiner in JOINERS),
     ]
@@ -339,7 +339,7 @@ class PlainGroup(Aggregate):
 
 def plain_group(label: str, i: int) -> PlainGroup:
     return PlainGroup(f"bench-{label}-{i:05d}", f"Benchmark group {label}-{i}",
-                      "Measure the command path of the audit ledger", ["m-founder"], "m-founder",
+                      "Measure the command path of the audit ledger", ["m-1001"], "m-1001",
                       "member", "CERN-AG §4", HASH, HASH)  # fmt: skip
 
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
-
+from domain.fields import OpaqueId
 from domain.values import Role
 
-OpaqueId = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
-]
-"""An opaque person id such as ``m-1042``: letters, digits and ``._:-``, 1-64 chars."""
+__all__ = ["Actor", "OpaqueId"]
 
 
 class Actor(BaseModel):

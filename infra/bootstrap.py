@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from infra.clock import system_clock
-from infra.db import make_engine, metadata
+from infra.db import make_engine, metadata, parse_database_url
+from infra.files import private_dir, private_file, sqlite_file
 from infra.settings import Settings
 from infra.store.application import LedgerApplication
 from infra.store.refusals import RefusalLog
@@ -76,8 +76,9 @@ def build_ledger(
 ) -> Ledger:
     settings = settings or Settings()
     if not settings.uses_postgres:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(ledger_database_url(settings), settings.database_schema)
+        private_dir(settings.var_dir)
+        private_file(settings.sqlite_path)
+    engine = make_engine(ledger_database_url(settings), settings.database_schema, "OAR_DATABASE_URL")
     if settings.create_tables:
         metadata.create_all(engine)
     refusals = RefusalLog(engine)
@@ -114,10 +115,14 @@ def build_projection_engine(settings: Settings, url: str | None = None) -> Engin
     """The read-model database (created if missing)."""
     from projections.tables import read_models
 
+    source = ("--into" if url else "OAR_PROJECTION_DATABASE_URL" if settings.projection_database_url
+              else "OAR_DATABASE_URL")  # fmt: skip
     url = url or settings.projection_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, settings.database_schema if url == settings.database_url else None)
+    parse_database_url(url, source)
+    if (path := sqlite_file(url)) is not None:
+        private_dir(path.parent)
+        private_file(path)
+    engine = make_engine(url, settings.database_schema if url == settings.database_url else None, source)
     read_models.create_all(engine)
     return engine
 

@@ -4,10 +4,36 @@ checkpoints, read models), on the same database as the event store."""
 from __future__ import annotations
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from infra.redaction import redact_url, remember_url
 
 metadata = MetaData()
 """Tables of the ledger database that are not the event store's own."""
+
+SUPPORTED_DRIVERS = frozenset({"sqlite", "postgresql", "postgres", "postgresql+psycopg"})
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that cannot be used: malformed, or of an unsupported kind."""
+
+
+def parse_database_url(url: str, source: str = "database URL") -> URL:
+    """The parsed URL, or DatabaseUrlError naming ``source`` (e.g. OAR_DATABASE_URL) and
+    the URL with its password hidden."""
+    remember_url(url)
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a malformed port fails here or in make_url
+    except (ArgumentError, ValueError) as problem:
+        raise DatabaseUrlError(f"invalid {source} {redact_url(url)!r}: {problem}") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"invalid {source} {redact_url(url)!r}: unsupported database {parsed.drivername!r} "
+            "(use sqlite:///PATH or postgresql://USER@HOST:PORT/DB)"
+        )
+    return parsed
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -18,8 +44,9 @@ def sqlalchemy_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, schema: str | None = None) -> Engine:
+def make_engine(url: str, schema: str | None = None, source: str = "database URL") -> Engine:
     """An engine whose connections see ``schema`` first (PostgreSQL) or wait for locks (SQLite)."""
+    parse_database_url(url, source)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -10,7 +10,8 @@ import typer
 from infra.bootstrap import build_ledger, build_projection_engine
 from infra.cli.context import state
 from infra.cli.errors import CliError, ExitCode
-from infra.cli.render import err, out
+from infra.cli.render import err, line, out
+from infra.redaction import redact_url
 from infra.contracts import DRIFT_HINT, check_contracts, write_contracts
 
 db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
@@ -28,8 +29,8 @@ def init(ctx: typer.Context) -> None:
     settings = state(ctx).settings.model_copy(update={"create_tables": True})
     build_ledger(settings).close()
     build_projection_engine(settings).dispose()
-    out.print(f"ledger tables ready in {settings.database_url or settings.sqlite_path}")
-    out.print(f"read-model tables ready in {settings.projection_url}")
+    line(f"ledger tables ready in {redact_url(settings.database_url) or settings.sqlite_path}")
+    line(f"read-model tables ready in {redact_url(settings.projection_url)}")
 
 
 @contracts_app.command("write")

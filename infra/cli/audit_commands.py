@@ -15,7 +15,8 @@ import typer
 from infra.cli.context import state
 from infra.cli.errors import CliError, ExitCode
 from infra.cli.projection_commands import _projections
-from infra.cli.render import out, print_json, table, to_jsonable
+from infra.cli.output_files import output_file
+from infra.cli.render import line, print_json, safe_json, table, to_jsonable, visible
 from projections.queries import AUDIT_COLUMNS, audit_page, audit_rows, group_id_of
 
 
@@ -62,11 +63,11 @@ def _group_id(connection: Any, slug: str | None) -> str | None:
 
 def _export(connection: Any, fmt: ExportFormat, path: Path | None, group_id: str | None) -> None:
     rows = audit_rows(connection, group_id)
-    opened = open(path, "w", newline="", encoding="utf-8") if path else nullcontext(sys.stdout)
+    opened = output_file(path) if path else nullcontext(sys.stdout)
     with opened as stream:
         count = {ExportFormat.CSV: _csv, ExportFormat.JSON: _json, ExportFormat.JSONL: _jsonl}[fmt](rows, stream)
     if path:
-        out.print(f"exported {count} audit row(s) to {path} ({fmt.value})")
+        line(f"exported {count} audit row(s) to {path} ({fmt.value})")
 
 
 def _csv(rows: Any, stream: IO[str]) -> int:
@@ -74,14 +75,15 @@ def _csv(rows: Any, stream: IO[str]) -> int:
     writer.writeheader()
     count = 0
     for count, row in enumerate(rows, 1):
-        writer.writerow(to_jsonable(row) | {"details": json.dumps(row["details"], ensure_ascii=False)})
+        cells = to_jsonable(row) | {"details": json.dumps(row["details"], ensure_ascii=False)}
+        writer.writerow({name: visible(value) if isinstance(value, str) else value for name, value in cells.items()})
     return count
 
 
 def _jsonl(rows: Any, stream: IO[str]) -> int:
     count = 0
     for count, row in enumerate(rows, 1):
-        stream.write(json.dumps(to_jsonable(row), ensure_ascii=False) + "\n")
+        stream.write(_json_row(row) + "\n")
     return count
 
 
@@ -90,6 +92,10 @@ def _json(rows: Any, stream: IO[str]) -> int:
     stream.write("[")
     count = 0
     for count, row in enumerate(rows, 1):
-        stream.write(("," if count > 1 else "") + "\n  " + json.dumps(to_jsonable(row), ensure_ascii=False))
+        stream.write(("," if count > 1 else "") + "\n  " + _json_row(row))
     stream.write("\n]\n")
     return count
+
+
+def _json_row(row: Any) -> str:
+    return safe_json(json.dumps(to_jsonable(row), ensure_ascii=False))

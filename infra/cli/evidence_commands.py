@@ -1,13 +1,8 @@
-"""Tamper-evidence commands: signing keys, checkpoints, proofs, and ``verify``.
-
-``verify-proof`` works offline: it reads no settings file, database or var dir, only the
-proof document and the public verifier key.
-"""
+"""Tamper-evidence commands: signing keys, checkpoints and ``verify`` (proofs are in
+``proof_commands``)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,12 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from infra.cli.context import CliState, state
 from infra.cli.errors import CliError, ExitCode
-from infra.cli.render import err, out, print_json
+from infra.cli.output_files import write_text
+from infra.cli.render import err, line, print_json
 from infra.evidence.audit_trail import AuditTrailSource
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 from infra.evidence.keys import generate_key
-from infra.evidence.proofs import Prover, verify_document
 from infra.evidence.service import checkpoint_now
 from infra.evidence.signing import configured_verifier, load_signer, read_verifier_key, signing_key_path
 
@@ -53,7 +48,7 @@ def evidence_errors() -> Iterator[None]:
 
 def say(text: str, **kwargs: object) -> None:
     """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
-    out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
+    line(text, **kwargs)
 
 
 def audit_trail_source(cli: CliState) -> AuditTrailSource | None:
@@ -92,8 +87,8 @@ def keys_public(
     with evidence_errors():
         vkey = load_signer(state(ctx).settings).verifier_key()
     if out_file is not None:
-        out_file.write_text(vkey + "\n", encoding="utf-8")
-        err.print(f"verifier key written to {out_file}", markup=False)
+        write_text(out_file, vkey + "\n")
+        line(f"verifier key written to {out_file}", stream=err)
     print(vkey)
 
 
@@ -124,65 +119,6 @@ def checkpoint(
              else "not published yet: broker unavailable, retried at the next checkpoint")  # fmt: skip
     say(f"checkpoint {made.size} signed at {made.time.isoformat()}: root {made.root_hash.hex()}; {where}")
     say(made.note, end="")
-
-
-def prove(
-    ctx: typer.Context,
-    event_id: Annotated[str | None, typer.Argument(help="The event id (ce_id) to prove.")] = None,
-    at: Annotated[int | None, typer.Option("--checkpoint", help="Against this checkpoint size (default: latest).")] = None,
-    consistency: Annotated[
-        tuple[int, int] | None, typer.Option("--consistency", help="OLD NEW: prove checkpoint NEW extends OLD.")
-    ] = None,
-    json_flag: JsonFlag = False,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the proof document to this file.")] = None,
-) -> None:
-    """An inclusion proof for an event, or a consistency proof between two checkpoints.
-
-    The proof document (JSON; hashes in hex) carries the signed checkpoint note(s), so
-    `oar-ledger verify-proof` checks it with the public key alone.
-    """
-    cli = state(ctx)
-    if (event_id is None) == (consistency is None):
-        raise CliError("give either EVENT_ID or --consistency OLD NEW")
-    with evidence_errors():
-        prover = Prover(cli.ledger.engine)
-        document = prover.inclusion(event_id, at) if event_id else prover.consistency(*consistency)
-    if out_file is not None:
-        out_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if json_flag or cli.json_output:
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return
-    for name, value in document.items():
-        if isinstance(value, list):
-            value = "\n  ".join([f"{len(value)} hash(es):", *value])
-        elif isinstance(value, dict):
-            value = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        say(f"{name}: {str(value).rstrip()}")
-
-
-def verify_proof(
-    ctx: typer.Context,
-    proof_file: Annotated[str, typer.Argument(metavar="PROOF.json", help="The proof document ('-' for stdin).")],
-    key: KeyOption = None,
-    origin: Annotated[str | None, typer.Option("--origin", help="Also require this checkpoint origin.")] = None,
-) -> None:
-    """Check a proof offline, with only the public key: exit 0 valid, 7 invalid."""
-    try:
-        text = sys.stdin.read() if proof_file == "-" else Path(proof_file).read_text(encoding="utf-8")
-    except OSError as problem:
-        raise CliError(f"cannot read {proof_file}: {problem}") from None
-    with evidence_errors():
-        verifier = read_verifier_key(key) if key else configured_verifier(state(ctx).settings)
-    if verifier is None:
-        raise CliError("no verifier key: pass --key (the string or a file), see `oar-ledger keys public`")
-    try:
-        document = json.loads(text)
-        message = verify_document(document, verifier, origin)
-    except ValueError as problem:  # JSONDecodeError included
-        raise CliError(f"invalid: not a JSON proof document ({problem})", ExitCode.INTEGRITY) from None
-    except EvidenceError as problem:
-        raise CliError(f"invalid: {problem}", ExitCode.INTEGRITY) from None
-    say(message)
 
 
 class _Bars:
@@ -222,8 +158,8 @@ def verify(
     if json_flag or cli.json_output:
         print_json(report.to_json())
     else:
-        for line in report.lines():
-            say(line)
+        for text in report.lines():
+            say(text)
     if not report.ok:
         first = report.first()
         raise CliError(f"MISMATCH at {first.describe() if first else 'unknown'}", ExitCode.INTEGRITY)
@@ -232,6 +168,8 @@ def verify(
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
     app.command("checkpoint")(checkpoint)
+    from infra.cli.proof_commands import prove, verify_proof
+
     app.command("prove")(prove)
     app.command("verify-proof")(verify_proof)
     app.command("verify")(verify)

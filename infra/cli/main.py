@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import traceback
 from typing import Annotated
 
 import typer
 
 from infra.cli.context import CliState
-from infra.cli.errors import translate
+from infra.cli.errors import ExitCode, translate
 from infra.cli.gathering_commands import attendance_app, event_app, speaker_app, sponsorship_app
 from infra.cli.group_commands import group_app, manager_app
 from infra.cli.member_commands import member_app
 from infra.cli.query_commands import history, refusals, show
-from infra.cli.render import err
+from infra.cli.render import err, line
+from infra.redaction import install_log_redaction, redact, remember_secrets, remember_url
 
 
 def create_app() -> typer.Typer:
@@ -69,7 +72,13 @@ def _root(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its own retries are noise here
-    ctx.obj = CliState(settings=Settings(), json_output=json_output)
+    install_log_redaction()
+    settings = Settings()
+    for url in (settings.database_url, settings.projection_database_url):
+        remember_url(url)
+    password = settings.kafka_sasl_password
+    remember_secrets([password.get_secret_value() if password else None])
+    ctx.obj = CliState(settings=settings, json_output=json_output)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -78,10 +87,9 @@ def run(argv: list[str] | None = None) -> None:
     ledger's own errors come out of the command and are translated here."""
     try:
         create_app()(args=argv, prog_name="oar-ledger")
-    except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
-        translated = translate(error)
-        if translated is None:
-            raise
-        code, message = translated
-        err.print(message, markup=False, highlight=False)
+    except Exception as error:  # noqa: BLE001 - every error is translated, none shows a traceback
+        code, message = translate(error)
+        if code == ExitCode.INTERNAL and os.environ.get("OAR_DEBUG"):
+            line(redact("".join(traceback.format_exception(error))), stream=err)
+        line(message, stream=err)
         sys.exit(code)

@@ -10,7 +10,7 @@ import typer
 from infra.cli.context import state
 from infra.cli.errors import CliError
 from infra.cli.options import GroupSlug
-from infra.cli.render import out, print_json, table
+from infra.cli.render import line, print_json, table, visible
 from infra.queries import group_state, history_row
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -44,11 +44,11 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
     if as_json or state(ctx).json_output:
         print_json(view)
         return
-    out.print(f"[bold]{view['name']}[/bold] ({view['group']}), {view['status'].value}")
+    line(f"{visible(view['name'], one_line=True)} ({view['group']}), {view['status'].value}", style="bold")
     for key in ("type", "managed_by", "visibility", "policy_pack", "objectives", "membership_criteria",
                 "managers", "last_activity", "version"):  # fmt: skip
-        out.print(f"  {key.replace('_', ' ')}: {_plain(view[key])}")
-    out.print(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}")
+        line(f"  {key.replace('_', ' ')}: {visible(_plain(view[key]), one_line=True)}")
+    line(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}")
     if view["events"]:
         rows = [[g["event"], g["title"], g["starts_at"], g["status"], g["lead_days"],
                  len(g["participants"]), ", ".join(f"{s}:{v}" for s, v in g["speakers"].items()),
@@ -56,7 +56,7 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
                 for g in view["events"]]  # fmt: skip
         table("Events", ["event", "title", "starts", "status", "lead days", "participants", "speakers", "sponsors"], rows)
     for flag in view["compliance_flags"]:
-        out.print(f"  [yellow]flag[/yellow] {flag.rule} ({flag.clause}): {flag.detail}")
+        line(f"  flag {flag.rule} ({flag.clause}): {visible(flag.detail, one_line=True)}")
 
 
 def history(
@@ -65,6 +65,8 @@ def history(
     """Every event of a group in order: time, actor, role, action, reason, clause
     (optionally only those --from/--to the given moments)."""
     start, end = moment(since, "--from"), moment(until, "--to")
+    if start is not None and end is not None and start > end:
+        raise CliError(f"invalid --from: {since} is after --to {until}")
     rows = [
         history_row(event)
         for event in state(ctx).ledger.app.group_events(group)

@@ -1,8 +1,16 @@
-"""How results look: rich tables for people, JSON for programs (``--json``)."""
+"""How results look: rich tables for people, JSON for programs (``--json``).
+
+Everything shown is data, never markup or terminal control: both consoles have Rich
+markup and highlighting off, and every piece of text passes through ``visible`` (tables,
+lines, error messages) or ``safe_json`` (JSON), which turn control characters, bidi
+overrides and lone surrogates into visible escapes. Text typed today cannot hold them
+(``domain.text``), but stored text may be older, or tampered with.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,10 +20,40 @@ from uuid import UUID
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-# Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more.
-out = Console(width=None if Console().is_terminal else 160)
-err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
+from domain.text import is_control
+
+
+def _console(stderr: bool = False) -> Console:
+    # Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more.
+    width = None if Console(stderr=stderr).is_terminal else 160
+    return Console(stderr=stderr, width=width, markup=False, highlight=False, emoji=False)
+
+
+out = _console()
+err = _console(stderr=True)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: object, *, one_line: bool = False) -> str:
+    """``value`` as text whose control characters are shown as ``\\xNN`` / ``\\uNNNN``.
+    Line breaks stay, unless ``one_line`` (then they show as ``\\n`` too)."""
+    text = value if isinstance(value, str) else str(value)
+    if not any(is_control(c, allow_newline=True) for c in text) and not (one_line and "\n" in text):
+        return text
+    return "".join(
+        (r"\n" if c == "\n" else _escape(c)) if is_control(c, allow_newline=not one_line) else c for c in text
+    )
+
+
+def line(text: object, *, stream: Console = out, style: str | None = None, **options: Any) -> None:
+    """One line (or a few) of plain text: no markup, no highlighting, no hard wrapping."""
+    stream.print(Text(visible(text), style=style or ""), soft_wrap=True, **options)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -35,8 +73,22 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal may act on."""
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the characters above written as ``\\uXXXX`` escapes (still valid JSON,
+    the same values)."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    return safe_json(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False))
+
+
 def print_json(value: Any) -> None:
-    print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    print(json_text(value))
 
 
 def print_receipt(receipt: Any, as_json: bool) -> None:
@@ -44,15 +96,15 @@ def print_receipt(receipt: Any, as_json: bool) -> None:
         print_json(receipt)
         return
     for name, version, position in zip(receipt.events, receipt.versions, receipt.positions, strict=True):
-        out.print(f"recorded {name} for group {receipt.group} (version {version}, ledger position {position})")
+        line(f"recorded {name} for group {receipt.group} (version {version}, ledger position {position})")
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Table(title=Text(visible(title, one_line=True)), title_justify="left", show_lines=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
-        grid.add_row(*[_cell(value) for value in row])
+        grid.add_row(*[Text(visible(_cell(value))) for value in row])
     out.print(grid)
 
 

@@ -51,9 +51,9 @@ def visible(value: object, *, one_line: bool = False) -> str:
     )
 
 
-def line(text: object, *, stream: Console = out, style: str | None = None, **options: Any) -> None:
-    """One line (or a few) of plain text: no markup, no highlighting, no hard wrapping."""
-    stream.print(Text(visible(text), style=style or ""), soft_wrap=True, **options)
+def line(text: object, *, stream: Console | None = None, style: str | None = None, **options: Any) -> None:
+    """One line (or a few) of plain text (stdout by default): no markup, highlighting or hard wrapping."""
+    (stream or out).print(Text(visible(text), style=style or ""), soft_wrap=True, **options)
 
 
 def to_jsonable(value: Any) -> Any:

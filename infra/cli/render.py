@@ -10,6 +10,7 @@ overrides and lone surrogates into visible escapes. Text typed today cannot hold
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -26,8 +27,9 @@ from domain.text import is_control
 
 
 def _console(stderr: bool = False) -> Console:
-    # Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more.
-    width = None if Console(stderr=stderr).is_terminal else 160
+    # Off a terminal (pipes, CI logs) rich assumes 80 columns; audit tables need more
+    # (COLUMNS, when set, is what rich reads instead).
+    width = None if Console(stderr=stderr).is_terminal or os.environ.get("COLUMNS") else 160
     return Console(stderr=stderr, width=width, markup=False, highlight=False, emoji=False)
 
 

@@ -6,12 +6,18 @@ older version, or by tampering) are shown as visible escapes, never written raw.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from infra.kafka.dev_broker import DevBroker
 
@@ -20,6 +26,7 @@ pytestmark = pytest.mark.e2e
 G = "hostile"
 OAR = ("--actor", "oar-1", "--role", "oar")
 M1 = ("--actor", "m-1", "--role", "manager")
+POSTGRES_URL = os.environ.get("OAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 LATER = (datetime.now(UTC) + timedelta(days=60)).replace(microsecond=0).isoformat()
 TODAY = datetime.now(UTC).date().isoformat()
 
@@ -101,7 +108,7 @@ SHOWN_ESCAPED = "\\x1b[31m\\x1b]8;;http://evil\\x07\\x9b2J\\u202e"
 
 
 def test_escape_sequences_that_reached_the_stores_are_never_written_raw(world) -> None:
-    """Run last in this module: it tampers with both stores."""
+    """Tampers with both stores (later tests of this module read only the topic)."""
     cli, root = world
     with sqlite3.connect(root / "var" / "ledger.sqlite") as ledger:
         raw = ESCAPES.encode("unicode_escape").decode().replace("\\x", "\\u00")  # JSON escapes
@@ -119,3 +126,35 @@ def test_escape_sequences_that_reached_the_stores_are_never_written_raw(world) -
     for view in (("history", G, "--json"), ("audit", "export", "--format", "jsonl")):
         done = cli.ok(*view)
         assert not any(c in done.stdout for c in "\x1b\x07\x9b\u202e") and "\\u001b[31m" in done.stdout
+
+
+def test_project_and_replay_never_print_the_database_password(world) -> None:
+    """Reproduction 6: `project` and `replay --into` named the URL with its password."""
+    cli, _ = world
+    schema = f"oar_e2e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    secret = "s3cret-pw"
+    into = f"{POSTGRES_URL.replace('postgres@', f'postgres:{secret}@')}?options=-csearch_path%3D{schema}"
+    try:
+        done = cli.ok("replay", "--into", into)
+        assert "replayed" in done.stdout and secret not in done.stdout + done.stderr
+        assert "postgres:***@" in done.stdout
+        follow = subprocess.Popen([cli_path(), "project"], env=cli.env | {"OAR_PROJECTION_DATABASE_URL": into},
+                                  cwd=cli.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            first = follow.stdout.readline()
+        finally:
+            os.kill(follow.pid, signal.SIGTERM)
+            rest, errors = follow.communicate(timeout=60)
+        assert "projecting" in first and "postgres:***@" in first
+        assert secret not in first + rest + errors and follow.returncode == 0
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def cli_path() -> str:
+    return str(Path(sys.executable).parent / "oar-ledger")

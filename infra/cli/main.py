@@ -26,8 +26,9 @@ def create_app() -> typer.Typer:
         help=(
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
-            "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict, "
-            "6 broker unavailable, 7 integrity problem (data lost or altered)."
+            "Exit codes: 0 ok, 1 internal error (a bug), 2 usage/validation/configuration, 3 refused by a "
+            "rule, 4 not found, 5 conflict, 6 broker or database unavailable, 7 integrity problem (data lost "
+            "or altered)."
         ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,

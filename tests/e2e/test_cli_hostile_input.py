@@ -62,6 +62,8 @@ INPUTS = [
                  ("invalid sponsor", "e-mail address", "personal data"), id="sponsor-email"),
     pytest.param(("group", "reject", G, "--reason", "call her on +41 22 767 61 11", *OAR),
                  ("invalid reason", "phone number"), id="phone-in-reason"),
+    pytest.param(("attendance", "record", G, "gala", "--attended", "a-1", "--did-not-attend", "a-1", *M1),
+                 ("invalid attended/did-not-attend", "a-1 is given more than once"), id="two-marks-for-one"),
     pytest.param(("manager", "appoint", G, "jane.doe", *M1), ("invalid manager", "not an opaque id"), id="name-id"),
     pytest.param(("manager", "appoint", G, "756.1234.5678.97", *M1), ("invalid manager", "opaque id"), id="avs-id"),
     pytest.param(("prove", "not-a-uuid'; --"), ("invalid EVENT_ID", "not-a-uuid"), id="prove-not-a-uuid"),

@@ -58,9 +58,9 @@ from domain.aggregates.group import Group
 from domain.events.base import LedgerEvent
 from domain.ids import group_id
 from domain.policy.base import PolicyPack
-from infra.bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger
 from infra.clock import system_clock
-from infra.store.application import LedgerApplication
+from service.ledger import LedgerApplication
 
 from bench.harness import Context, Result, Samples, interleaved, stopwatch
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import create_engine, text
 
-from infra.bootstrap import event_store_env
+from bootstrap import event_store_env
 from infra.db import sqlalchemy_url
 from infra.settings import Settings
 

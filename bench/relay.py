@@ -45,11 +45,11 @@ from eventsourcing.utils import resolve_topic
 from kafka import KafkaAdminClient, KafkaProducer
 from rich.table import Table
 
-import infra.kafka.relay as relay_module
+import service.relay as relay_module
 from bench.commands import Splits
 from bench.harness import Context, Result, Samples, stopwatch
 from bench.verify import clone, templates
-from infra.bootstrap import Ledger, build_ledger, build_relay
+from bootstrap import Ledger, build_ledger, build_relay
 from infra.clock import SimulatedClock
 from infra.evidence.records import from_notification
 from infra.kafka.config import kafka_client_config, producer_config, topic_specs

@@ -77,10 +77,10 @@ from domain.actors import Actor
 from domain.aggregates.group import Group
 from domain.aggregates.snapshot import GroupSnapshot
 from domain.ids import group_id
-from infra.bootstrap import Ledger, build_projection_engine, build_projector
+from bootstrap import Ledger, build_projection_engine, build_projector
 from infra.kafka.config import kafka_client_config
 from infra.settings import Settings
-from infra.store.application import LedgerApplication
+from service.ledger import LedgerApplication
 from projections.tables import read_models
 
 NAME = "replay"

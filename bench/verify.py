@@ -31,13 +31,13 @@ from eventsourcing.persistence import StoredEvent
 
 from bench.harness import Context, Result, Samples, stopwatch
 from domain.canonical import GENESIS_HASH, record_hash
-from infra.bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger
 from infra.clock import SimulatedClock
 from infra.evidence.keys import generate_key
 from infra.evidence.records import StoredRecord, from_notification, read_records
-from infra.evidence.service import checkpoint_now
+from bootstrap import checkpoint_now
 from infra.evidence.signing import configured_verifier, signing_key_path
-from infra.evidence.verifier import verify_ledger
+from service.evidence.verifier import verify_ledger
 
 NAME = "verify"
 GOAL = 0.5
@@ -47,8 +47,8 @@ BATCH = 1000
 
 def templates(ledger: Ledger, clock: SimulatedClock) -> list[list[tuple[str, dict]]]:
     """The demo year's groups, each as its (topic, stored state) by version."""
-    from infra.demo.script import DemoRun
-    from infra.demo.year import run_year
+    from entrypoints.demo.script import DemoRun
+    from entrypoints.demo.year import run_year
 
     run_year(DemoRun(app=ledger.app, clock=clock, suffix="tmpl"))
     groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)

@@ -31,12 +31,12 @@ from domain.values import (
     Attendance,
     GroupType,
     ManagedBy,
+    PackName,
     Purpose,
     SponsorSector,
     TerminationInitiative,
     Visibility,
 )
-
 
 
 class Command(BaseModel):
@@ -59,7 +59,7 @@ class RequestGroup(GroupCommand):
     objectives: Objectives
     membership_criteria: bounded_list(Criterion, "membership_criteria") = ()  # type: ignore[valid-type]
     proposed_managers: bounded_list(OpaqueId, "proposed_managers", min_items=1)  # type: ignore[valid-type]
-    policy_pack: str = "cern"
+    policy_pack: PackName = PackName.CERN
 
     @field_validator("group")
     @classmethod
@@ -67,15 +67,6 @@ class RequestGroup(GroupCommand):
         if slug in RESERVED_SLUGS:
             raise ValueError(f"{slug!r} is reserved")
         return slug
-
-    @field_validator("policy_pack")
-    @classmethod
-    def _installed(cls, name: str) -> str:
-        from domain.policy.registry import installed_packs  # packs import commands
-
-        if name not in installed_packs():
-            raise ValueError(f"unknown policy pack; installed: {', '.join(sorted(installed_packs()))}")
-        return name
 
 
 class ApproveGroup(GroupCommand):

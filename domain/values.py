@@ -91,3 +91,11 @@ class TerminationInitiative(StrEnum):
 
     MANAGERS_REQUEST = "managers-request"
     OAR = "oar"
+
+
+class PackName(StrEnum):
+    """The installed policy packs, by the name a group records (``domain.policy.registry``
+    maps each to its rules; a test checks the two agree)."""
+
+    CERN = "cern"
+    LSE = "lse"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
-from infra.bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger
 from infra.clock import SimulatedClock
 from infra.settings import Settings
 

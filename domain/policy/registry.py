@@ -20,4 +20,4 @@ def policy_pack(name: str) -> PolicyPack:
         return installed_packs()[name]
     except KeyError:
         known = ", ".join(sorted(installed_packs()))
-        raise LookupError(f"unknown policy pack {name!r}; installed: {known}") from None
+        raise LookupError(f"invalid policy-pack: unknown policy pack {name!r}; installed: {known}") from None

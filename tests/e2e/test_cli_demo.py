@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from infra.demo.summary import DESIGN_RULES
+from entrypoints.demo.summary import DESIGN_RULES
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,7 @@ from test_application_support import (
 
 from domain import commands as c
 from domain.errors import AlreadyRecorded, NotFound, RuleViolation
-from infra.bootstrap import Ledger
+from bootstrap import Ledger
 
 pytestmark = pytest.mark.integration
 
@@ -51,8 +51,8 @@ def test_unknown_group_is_not_found_and_writes_nothing(ledger):
     active_group(ledger.app, SLUG)
     last = ledger.refusals.last_id()
     for attempt in (
-        lambda: ledger.app.approve_group(c.ApproveGroup(actor=OAR, group="no-such-group", reason="looks fine")),
-        lambda: ledger.app.join_group(c.JoinGroup(actor=member("a-1"), group="no-such-group")),
+        lambda: ledger.app.execute(c.ApproveGroup(actor=OAR, group="no-such-group", reason="looks fine")),
+        lambda: ledger.app.execute(c.JoinGroup(actor=member("a-1"), group="no-such-group")),
         lambda: ledger.app.group("no-such-group"),
         lambda: ledger.app.group_events("no-such-group"),
     ):
@@ -61,7 +61,7 @@ def test_unknown_group_is_not_found_and_writes_nothing(ledger):
         assert raised.value.kind == "group" and raised.value.ref == "no-such-group"
     # unknown event inside a known group
     with writes_nothing(ledger), pytest.raises(NotFound) as raised:
-        ledger.app.approve_gathering(c.ApproveGathering(actor=OAR, group=SLUG, gathering="no-such-event", reason="fine"))
+        ledger.app.execute(c.ApproveGathering(actor=OAR, group=SLUG, gathering="no-such-event", reason="fine"))
     assert raised.value.kind == "event"
     assert logged_since(ledger, last) == []  # not a rule refusal: nothing to log
 
@@ -70,26 +70,26 @@ def test_unknown_group_is_not_found_and_writes_nothing(ledger):
     ("attempt", "command", "rule", "clause"),
     [
         pytest.param(
-            lambda app: app.approve_group(c.ApproveGroup(actor=member("m-1"), group=SLUG, reason="we approve ourselves")),
+            lambda app: app.execute(c.ApproveGroup(actor=member("m-1"), group=SLUG, reason="we approve ourselves")),
             "ApproveGroup", "only-oar-decides-group-creation", "CERN-AG §11, §16", id="member-approves-group",
         ),
         pytest.param(
-            lambda app: app.terminate_group(c.TerminateGroup(actor=manager("m-1"), group=SLUG, initiative="oar", reason="we are done")),
+            lambda app: app.execute(c.TerminateGroup(actor=manager("m-1"), group=SLUG, initiative="oar", reason="we are done")),
             "TerminateGroup", "only-oar-terminates", "CERN-AG §14, §32", id="manager-terminates",
         ),
         pytest.param(
-            lambda app: app.approve_membership(c.ApproveMembership(actor=manager("m-9"), group=SLUG, member="a-1", criterion=CRITERION, reason="I know them")),
+            lambda app: app.execute(c.ApproveMembership(actor=manager("m-9"), group=SLUG, member="a-1", criterion=CRITERION, reason="I know them")),
             "ApproveMembership", "only-managers-moderate", "CERN-AG §19", id="non-manager-moderates",
         ),
         pytest.param(
-            lambda app: app.request_membership(c.RequestMembership(actor=manager("a-1"), group=SLUG)),
+            lambda app: app.execute(c.RequestMembership(actor=manager("a-1"), group=SLUG)),
             "RequestMembership", "member-acts-for-themself", "CERN-AG §8, §9", id="manager-role-requests-membership",
         ),
     ],
 )  # fmt: skip
 def test_wrong_role_is_refused_logged_and_writes_nothing(ledger, clock, attempt, command, rule, clause):
     active_group(ledger.app, SLUG)
-    ledger.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+    ledger.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
     last = ledger.refusals.last_id()
     with writes_nothing(ledger), pytest.raises(RuleViolation) as raised:
         attempt(ledger.app)
@@ -152,10 +152,10 @@ def test_duplicate_group_request_is_already_recorded(ledger):
 
 def test_duplicate_pending_membership_request_is_refused(ledger):
     active_group(ledger.app, SLUG)
-    ledger.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+    ledger.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
     last = ledger.refusals.last_id()
     with writes_nothing(ledger), pytest.raises(RuleViolation) as raised:
-        ledger.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+        ledger.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
     assert raised.value.rule == "no-duplicate-membership"
     assert raised.value.clause == "CERN-AG §7, §9"
     [logged] = logged_since(ledger, last)
@@ -172,28 +172,28 @@ CLOSED = ("terminated-group-is-closed", "CERN-AG §14, §32")
 @pytest.mark.parametrize(
     "attempt",
     [
-        pytest.param(lambda app: app.request_membership(c.RequestMembership(actor=member("a-2"), group=SLUG)), id="request-membership"),
-        pytest.param(lambda app: app.appoint_manager(c.AppointManager(actor=OAR, group=SLUG, manager="m-3")), id="appoint-manager"),
-        pytest.param(lambda app: app.reactivate_group(c.ReactivateGroup(actor=OAR, group=SLUG, reason="second thoughts")), id="reactivate"),
-        pytest.param(lambda app: app.terminate_group(c.TerminateGroup(actor=OAR, group=SLUG, initiative="oar", reason="once more")), id="terminate-again"),
+        pytest.param(lambda app: app.execute(c.RequestMembership(actor=member("a-2"), group=SLUG)), id="request-membership"),
+        pytest.param(lambda app: app.execute(c.AppointManager(actor=OAR, group=SLUG, manager="m-3")), id="appoint-manager"),
+        pytest.param(lambda app: app.execute(c.ReactivateGroup(actor=OAR, group=SLUG, reason="second thoughts")), id="reactivate"),
+        pytest.param(lambda app: app.execute(c.TerminateGroup(actor=OAR, group=SLUG, initiative="oar", reason="once more")), id="terminate-again"),
         pytest.param(
-            lambda app: app.propose_gathering(c.ProposeGathering(
+            lambda app: app.execute(c.ProposeGathering(
                 actor=manager("m-1"), group=SLUG, gathering="late-talk", title="Late talk",
                 starts_at=datetime(2025, 6, 1, 18, 0, tzinfo=UTC), purpose="scientific",
                 connection="talks by former members of the collaboration")),
             id="propose-event",
         ),
-        pytest.param(lambda app: app.approve_gathering(c.ApproveGathering(actor=OAR, group=SLUG, gathering="colloquium", reason="fine by us")), id="approve-event"),
-        pytest.param(lambda app: app.report_social_media(c.ReportSocialMediaSpace(actor=member("a-1"), group=SLUG, platform="LinkedIn", reason="found a page")), id="report-social-media"),
+        pytest.param(lambda app: app.execute(c.ApproveGathering(actor=OAR, group=SLUG, gathering="colloquium", reason="fine by us")), id="approve-event"),
+        pytest.param(lambda app: app.execute(c.ReportSocialMediaSpace(actor=member("a-1"), group=SLUG, platform="LinkedIn", reason="found a page")), id="report-social-media"),
     ],
 )  # fmt: skip
 def test_terminated_group_accepts_no_command(ledger, attempt):
     active_group(ledger.app, SLUG)
-    ledger.app.propose_gathering(c.ProposeGathering(
+    ledger.app.execute(c.ProposeGathering(
         actor=manager("m-1"), group=SLUG, gathering="colloquium", title="Colloquium",
         starts_at=datetime(2025, 5, 1, 18, 0, tzinfo=UTC), purpose="scientific",
         connection="talks by former members of the collaboration"))  # fmt: skip
-    ledger.app.terminate_group(
+    ledger.app.execute(
         c.TerminateGroup(actor=OAR, group=SLUG, initiative="oar", reason="closed on OAR initiative")
     )
     last = ledger.refusals.last_id()
@@ -213,21 +213,21 @@ def test_refusals_on_an_event_write_nothing(ledger, clock):
     last = ledger.refusals.last_id()
     attempts = [
         (
-            lambda: ledger.app.propose_gathering(c.ProposeGathering(
+            lambda: ledger.app.execute(c.ProposeGathering(
                 actor=manager("m-1"), group=SLUG, gathering="dinner", title="Dinner",
                 starts_at=datetime(2025, 4, 2, 19, 0, tzinfo=UTC), purpose="community-building",
                 connection="annual dinner of the group", fee_per_participant="80", cost_per_participant="50")),
             "fee-at-cost",
         ),
         (
-            lambda: ledger.app.request_sponsorship(c.RequestSponsorship(
+            lambda: ledger.app.execute(c.RequestSponsorship(
                 actor=manager("m-1"), group=SLUG, gathering="colloquium", sponsorship="smoke",
                 sponsor="Smoke SA", sector="tobacco", bidding_for_cern_contracts=False,
                 offers_cern_name_or_logo=False, reason="pays for the drinks")),
             "no-weapons-or-tobacco-sponsor",
         ),
         (
-            lambda: ledger.app.register_participant(c.RegisterParticipant(
+            lambda: ledger.app.execute(c.RegisterParticipant(
                 actor=manager("m-1"), group=SLUG, gathering="colloquium", member="a-404")),
             "participants-are-members",
         ),

@@ -12,7 +12,7 @@ from test_application_support import (
 
 from domain import commands as c
 from domain.errors import RuleViolation
-from infra.bootstrap import build_ledger
+from bootstrap import build_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -38,8 +38,8 @@ def reads_of(app) -> list[int]:
 def test_a_command_after_a_saved_one_needs_no_read(ledger):
     active_group(ledger.app, SLUG)
     loads = reads_of(ledger.app)
-    ledger.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
-    ledger.app.request_membership(c.RequestMembership(actor=member("a-2"), group=SLUG))
+    ledger.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
+    ledger.app.execute(c.RequestMembership(actor=member("a-2"), group=SLUG))
     assert loads == []
     assert version_of(ledger, SLUG) == 4
 
@@ -49,7 +49,7 @@ def test_with_the_cache_off_every_command_reads_its_group(settings, clock):
     try:
         active_group(wired.app, SLUG)
         loads = reads_of(wired.app)
-        wired.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+        wired.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
         assert loads == [1]
     finally:
         wired.close()
@@ -58,11 +58,11 @@ def test_with_the_cache_off_every_command_reads_its_group(settings, clock):
 def test_accepted_on_a_stale_copy_is_rerun_on_fresh_state_and_refused(ledger, other):
     active_group(ledger.app, SLUG)  # cached here at version 2
     request = c.RequestMembership(actor=member("a-1"), group=SLUG)
-    other.app.request_membership(request)  # version 3, unknown to the cached copy
+    other.app.execute(request)  # version 3, unknown to the cached copy
     refusals_before, stored_before = ledger.refusals.last_id(), position(ledger)
 
     with pytest.raises(RuleViolation) as refused:  # one pending request per member (§10)
-        ledger.app.request_membership(request)
+        ledger.app.execute(request)
 
     assert "pending" in str(refused.value)
     assert position(ledger) == stored_before  # nothing written
@@ -72,10 +72,10 @@ def test_accepted_on_a_stale_copy_is_rerun_on_fresh_state_and_refused(ledger, ot
 
 def test_refused_on_a_stale_copy_is_decided_again_on_fresh_state_and_accepted(ledger, other):
     active_group(ledger.app, SLUG)  # cached here: a-1 has no pending request
-    other.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+    other.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
     refusals_before = ledger.refusals.last_id()
 
-    receipt = ledger.app.reject_membership(c.RejectMembership(
+    receipt = ledger.app.execute(c.RejectMembership(
         actor=manager("m-1"), group=SLUG, member="a-1", criterion=CRITERION,
         reason="no record of membership in the collaboration"))  # fmt: skip
 
@@ -87,7 +87,7 @@ def test_not_found_on_a_stale_copy_is_looked_up_again_on_fresh_state(ledger, oth
     active_group(ledger.app, SLUG)  # cached here: no gatherings
     approved_gathering(other.app, SLUG, "colloquium", clock() + timedelta(days=60))
 
-    receipt = ledger.app.propose_speaker(
+    receipt = ledger.app.execute(
         c.ProposeSpeaker(actor=manager("m-1"), group=SLUG, gathering="colloquium", speaker="s-1"))  # fmt: skip
 
     assert receipt.events == ("SpeakerProposed.v1",)
@@ -96,8 +96,8 @@ def test_not_found_on_a_stale_copy_is_looked_up_again_on_fresh_state(ledger, oth
 def test_a_command_that_fails_drops_the_cached_copy(ledger, other):
     active_group(ledger.app, SLUG)
     with pytest.raises(RuleViolation):  # a non-member cannot leave: refused on fresh state too
-        ledger.app.leave_group(c.LeaveGroup(actor=member("a-9"), group=SLUG))
+        ledger.app.execute(c.LeaveGroup(actor=member("a-9"), group=SLUG))
     loads = reads_of(ledger.app)
-    ledger.app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG))
+    ledger.app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG))
     assert loads == [1]  # reloaded, not the copy the refused command had in hand
     assert version_of(other, SLUG) == 3

@@ -12,8 +12,8 @@ from test_application_support import active_group, events_named, member, positio
 from domain import commands as c
 from domain.aggregates.group import Group
 from domain.errors import AlreadyRecorded, RuleViolation
-from infra.bootstrap import build_ledger
-from infra.store.application import ConflictError
+from bootstrap import build_ledger
+from service.ledger import ConflictError
 
 pytestmark = pytest.mark.integration
 
@@ -82,7 +82,7 @@ def test_concurrent_duplicate_requests_record_exactly_one(ledger, settings, cloc
         command = c.RequestMembership(actor=member("a-1"), group=SLUG)
         start.wait(timeout=30)
         try:
-            outcomes[index] = ledgers[index].app.request_membership(command)
+            outcomes[index] = ledgers[index].app.execute(command)
         except BaseException as error:  # noqa: BLE001 - recorded and checked below
             outcomes[index] = error
 
@@ -178,7 +178,7 @@ def test_retry_sees_the_winners_change_and_refuses(ledger, settings, clock):
         def operation(group: Group, command: c.RequestMembership, at) -> None:
             calls["n"] += 1
             if calls["n"] == 1:  # the same member's request lands first through another app
-                ledger.app.request_membership(command)
+                ledger.app.execute(command)
             Group.request_membership(group, command, at)
 
         command = c.RequestMembership(actor=member("a-1"), group=SLUG)

@@ -1,9 +1,9 @@
 """The demo year through the application, on SQLite and PostgreSQL (wired as in
-``infra/cli/demo_command.py``, without the broker): it records events, exercises every
+``entrypoints/cli/demo_command.py``, without the broker): it records events, exercises every
 DESIGN.md rule row, and can run twice on the same database.
 
 The CLI takes the compliance flags from the projections (through Kafka); here they are
-computed from the aggregates with the same policy-pack checks (``infra.queries``).
+computed from the aggregates with the same policy-pack checks (``service.history``).
 The full path through the broker is covered by ``tests/e2e/test_cli_demo.py``."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import pytest
 from test_application_support import position
 
 from domain.canonical import GENESIS_HASH, record_hash
-from infra.bootstrap import build_ledger
-from infra.cli.demo_command import REVIEW_DATE
-from infra.demo.script import DemoRun
-from infra.demo.summary import DESIGN_RULES, print_summary
-from infra.demo.year import run_year
-from infra.queries import compliance_flags
+from bootstrap import build_ledger
+from entrypoints.cli.demo_command import REVIEW_DATE
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.summary import DESIGN_RULES, print_summary
+from entrypoints.demo.year import run_year
+from service.history import compliance_flags
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from domain import commands as c
 from domain.canonical import GENESIS_HASH, record_hash
 from domain.ids import group_id
 from domain.values import Attendance, GatheringStatus, GroupStatus
-from infra.bootstrap import build_ledger
+from bootstrap import build_ledger
 from infra.store.mapper import decode_state
 
 pytestmark = pytest.mark.integration
@@ -52,22 +52,22 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
     assert first.events == ("GroupRequested.v1",) and first.versions == (1,)
     step(first)
     clock.advance(hours=1)
-    step(app.appoint_manager(c.AppointManager(actor=manager("m-1"), group=SLUG, manager="m-3")))
-    step(app.approve_group(c.ApproveGroup(actor=OAR, group=SLUG, reason="objectives are clear")))
+    step(app.execute(c.AppointManager(actor=manager("m-1"), group=SLUG, manager="m-3")))
+    step(app.execute(c.ApproveGroup(actor=OAR, group=SLUG, reason="objectives are clear")))
     assert app.group(SLUG).status is GroupStatus.ACTIVE
 
     # §8 a public group: joined at once; §7 the same member in several groups
     active_group(app, PUBLIC, visibility="public", managers=("m-7", "m-8"))
     clock.advance(days=1)
-    step(app.join_group(c.JoinGroup(actor=member("a-1"), group=PUBLIC)))
+    step(app.execute(c.JoinGroup(actor=member("a-1"), group=PUBLIC)))
     assert app.group(PUBLIC).members == {"a-1"}
 
     # §9 a private group: the request waits, a manager decides citing the criterion
-    step(app.request_membership(c.RequestMembership(actor=member("a-1"), group=SLUG)))
+    step(app.execute(c.RequestMembership(actor=member("a-1"), group=SLUG)))
     assert set(app.group(SLUG).pending_requests) == {"a-1"}
     assert app.group(SLUG).members == set()
     step(
-        app.approve_membership(
+        app.execute(
             c.ApproveMembership(
                 actor=manager("m-2"), group=SLUG, member="a-1", criterion=CRITERION,
                 reason="confirmed in the CMS author list",
@@ -78,7 +78,7 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
     # §20, §21, §24 an event; Annex 1 listed four weeks ahead; §22 a speaker
     clock.advance(days=7)
     step(
-        app.propose_gathering(
+        app.execute(
             c.ProposeGathering(
                 actor=manager("m-1"), group=SLUG, gathering=EVENT, title="Spring colloquium",
                 starts_at=STARTS, purpose="scientific",
@@ -87,18 +87,18 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
             )
         )
     )  # fmt: skip
-    step(app.approve_gathering(c.ApproveGathering(actor=OAR, group=SLUG, gathering=EVENT, reason="relevant, at cost")))
+    step(app.execute(c.ApproveGathering(actor=OAR, group=SLUG, gathering=EVENT, reason="relevant, at cost")))
     clock.set(datetime(2025, 2, 20, 9, 0, tzinfo=UTC))  # listed when it happens, not backdated
-    step(app.list_gathering(c.ListGathering(actor=manager("m-1"), group=SLUG, gathering=EVENT, listed_on=date(2025, 2, 20))))
-    step(app.propose_speaker(c.ProposeSpeaker(actor=manager("m-3"), group=SLUG, gathering=EVENT, speaker="s-9")))
-    step(app.approve_speaker(c.ApproveSpeaker(actor=OAR, group=SLUG, gathering=EVENT, speaker="s-9", reason="known speaker")))
+    step(app.execute(c.ListGathering(actor=manager("m-1"), group=SLUG, gathering=EVENT, listed_on=date(2025, 2, 20))))
+    step(app.execute(c.ProposeSpeaker(actor=manager("m-3"), group=SLUG, gathering=EVENT, speaker="s-9")))
+    step(app.execute(c.ApproveSpeaker(actor=OAR, group=SLUG, gathering=EVENT, speaker="s-9", reason="known speaker")))
 
     # §19 participants are members
-    step(app.register_participant(c.RegisterParticipant(actor=manager("m-1"), group=SLUG, gathering=EVENT, member="a-1")))
+    step(app.execute(c.RegisterParticipant(actor=manager("m-1"), group=SLUG, gathering=EVENT, member="a-1")))
 
     # §25 prior consent, §26 screening
     step(
-        app.request_sponsorship(
+        app.execute(
             c.RequestSponsorship(
                 actor=manager("m-1"), group=SLUG, gathering=EVENT, sponsorship=SPONSORSHIP,
                 sponsor="Acme Optics SA", sector="other", bidding_for_cern_contracts=False,
@@ -106,13 +106,13 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
             )
         )
     )  # fmt: skip
-    step(app.approve_sponsorship(c.ApproveSponsorship(actor=OAR, group=SLUG, gathering=EVENT, sponsorship=SPONSORSHIP, reason="screened, consent given")))
+    step(app.execute(c.ApproveSponsorship(actor=OAR, group=SLUG, gathering=EVENT, sponsorship=SPONSORSHIP, reason="screened, consent given")))
 
     # §30, Annex 1 attendance after the event
     clock.set(STARTS)
     clock.advance(days=1)
     step(
-        app.record_attendance(
+        app.execute(
             c.RecordAttendance(
                 actor=manager("m-2"), group=SLUG, gathering=EVENT,
                 marks={"a-1": Attendance.ATTENDED}, unregistered_attendees=("x-99",),
@@ -135,8 +135,8 @@ def test_a_group_lifecycle_is_recorded_and_reflected(ledger, settings, clock):
 
     # §32 managers ask, §14 the OAR terminates
     clock.advance(days=30)
-    step(app.request_termination(c.RequestTermination(actor=manager("m-2"), group=SLUG, reason="the group merges into another")))
-    step(app.terminate_group(c.TerminateGroup(actor=OAR, group=SLUG, initiative="managers-request", reason="merge agreed")))
+    step(app.execute(c.RequestTermination(actor=manager("m-2"), group=SLUG, reason="the group merges into another")))
+    step(app.execute(c.TerminateGroup(actor=OAR, group=SLUG, initiative="managers-request", reason="merge agreed")))
     group = app.group(SLUG)
     assert group.status is GroupStatus.TERMINATED and group.termination_requested
 
@@ -188,8 +188,8 @@ def test_hash_chain_links_across_reloads_and_applications(ledger, settings, cloc
         for number, person in enumerate(("a-1", "a-2", "a-3", "a-4")):
             app = (ledger.app, other.app)[number % 2]
             clock.advance(minutes=5)
-            app.request_membership(c.RequestMembership(actor=member(person), group=SLUG))
-        other.app.appoint_manager(c.AppointManager(actor=OAR, group=SLUG, manager="m-3", reason="more help"))
+            app.execute(c.RequestMembership(actor=member(person), group=SLUG))
+        other.app.execute(c.AppointManager(actor=OAR, group=SLUG, manager="m-3", reason="more help"))
 
         for reader in (ledger, other):
             events = reader.app.group_events(SLUG)

@@ -13,8 +13,8 @@ from domain import commands as c
 from domain.actors import Actor
 from domain.events.base import LedgerEvent
 from domain.values import Role
-from infra.bootstrap import Ledger
-from infra.store.application import LedgerApplication, Receipt
+from bootstrap import Ledger
+from service.ledger import LedgerApplication, Receipt
 
 OAR = Actor(id="oar-1", role=Role.OAR_OFFICER)
 CRITERION = "was a member of the CMS collaboration"
@@ -37,7 +37,7 @@ def request_group(
     managers: tuple[str, ...] = ("m-1", "m-2"),
     by: str = "m-1",
 ) -> Receipt:
-    return app.request_group(
+    return app.execute(
         c.RequestGroup(
             actor=member(by),
             group=slug,
@@ -61,13 +61,13 @@ def active_group(
 ) -> None:
     """A group requested and approved by the OAR."""
     request_group(app, slug, visibility=visibility, managers=managers)
-    app.approve_group(c.ApproveGroup(actor=OAR, group=slug, reason="objectives are clear"))
+    app.execute(c.ApproveGroup(actor=OAR, group=slug, reason="objectives are clear"))
 
 
 def approved_gathering(
     app: LedgerApplication, slug: str, gathering: str, starts_at: datetime, by: str = "m-1"
 ) -> None:
-    app.propose_gathering(
+    app.execute(
         c.ProposeGathering(
             actor=manager(by),
             group=slug,
@@ -80,7 +80,7 @@ def approved_gathering(
             cost_per_participant="12.50",
         )
     )
-    app.approve_gathering(
+    app.execute(
         c.ApproveGathering(actor=OAR, group=slug, gathering=gathering, reason="relevant and at cost")
     )
 

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 import pytest
 from test_evidence_support import Tamper, add_demo, demo_ledger, evidence_settings, make_key
 
-from infra.bootstrap import Ledger
+from bootstrap import Ledger
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
-from infra.evidence.checkpointer import Checkpointer
+
 from infra.evidence.errors import NotCovered, ProofError
 from infra.evidence.leaves import LeafStore, leaf_of
 from infra.evidence.merkle import MerkleTree
-from infra.evidence.proofs import Prover, verify_document
+from service.evidence.proofs import Prover, verify_document
 from infra.evidence.records import from_notification
-from infra.evidence.service import checkpoint_hook, checkpoint_now
+from bootstrap import build_checkpoint_hook, build_checkpointer, checkpoint_now
 from infra.evidence.signing import ensure_signing_key
-from infra.evidence.verifier import verify_ledger
+from service.evidence.verifier import verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +43,7 @@ def leaf_data_tree(ledger: Ledger) -> MerkleTree:
 
 def test_the_tree_grows_incrementally_and_matches_a_full_rebuild(keyed, clock):
     ledger, _ = keyed
-    checkpointer = Checkpointer.for_ledger(ledger)
+    checkpointer = build_checkpointer(ledger)
     assert checkpointer.extend() == 78
     assert checkpointer.extend() == 0
     add_demo(ledger, clock, "y")
@@ -51,12 +51,12 @@ def test_the_tree_grows_incrementally_and_matches_a_full_rebuild(keyed, clock):
     assert checkpointer.tree.root() == leaf_data_tree(ledger).root()
     assert LeafStore(ledger.engine).count() == 156
     # a fresh checkpointer loads the table instead of rescanning the store
-    assert Checkpointer.for_ledger(ledger).extend() == 0
+    assert build_checkpointer(ledger).extend() == 0
 
 
 def test_the_schedule_checkpoints_every_n_events_or_t_seconds(keyed, clock):
     ledger, key = keyed
-    checkpointer = Checkpointer.for_ledger(ledger)
+    checkpointer = build_checkpointer(ledger)
     first = checkpointer.maybe_checkpoint(clock())
     assert first is not None and first.size == 78  # the first checkpoint is always due
     assert checkpointer.maybe_checkpoint(clock()) is None
@@ -74,7 +74,7 @@ def test_the_schedule_checkpoints_every_n_events_or_t_seconds(keyed, clock):
 
 def test_two_checkpointers_agree_through_the_tables(keyed, clock):
     ledger, key = keyed
-    one, two = Checkpointer.for_ledger(ledger), Checkpointer.for_ledger(ledger)
+    one, two = build_checkpointer(ledger), build_checkpointer(ledger)
     assert one.extend() == 78
     add_demo(ledger, clock, "y")
     assert two.extend() == 78  # loaded one's 78 leaves, appended 78 of its own
@@ -129,7 +129,7 @@ def test_the_relay_hook_never_raises_and_checkpoints_when_a_key_appears(settings
     settings = evidence_settings(settings, tmp_path)
     ledger = demo_ledger(settings, clock)
     try:
-        hook = checkpoint_hook(ledger)
+        hook = build_checkpoint_hook(ledger)
         with caplog.at_level(logging.WARNING, logger="oar.evidence"):
             assert hook() is None and hook() is None
         assert [r.message for r in caplog.records].count(

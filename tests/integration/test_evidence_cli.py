@@ -14,7 +14,7 @@ import pytest
 from test_evidence_support import Tamper, add_demo
 
 from domain.canonical import canonical_bytes
-from infra.bootstrap import build_ledger
+from bootstrap import build_ledger
 from infra.clock import SimulatedClock
 from infra.evidence.merkle import leaf_hash
 from infra.settings import Settings

@@ -12,14 +12,14 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from test_evidence_support import demo_ledger, evidence_settings, make_key
 
-from infra.bootstrap import Ledger, build_relay
+from bootstrap import Ledger, build_relay
 from infra.evidence.checkpoint import VerifierKey, open_checkpoint
 from infra.evidence.checkpoint_store import CheckpointStore
-from infra.evidence.service import checkpoint_now
-from infra.evidence.verifier import verify_ledger
+from bootstrap import checkpoint_now
+from service.evidence.verifier import verify_ledger
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import encode_stored
-from infra.kafka.relay import Relay
+from service.relay import Relay
 from infra.kafka.topics import ensure_topics
 
 pytestmark = pytest.mark.integration

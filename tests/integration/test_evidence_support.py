@@ -10,10 +10,10 @@ from uuid import UUID
 
 from sqlalchemy import inspect, text
 
-from infra.bootstrap import Ledger, build_ledger
+from bootstrap import Ledger, build_ledger
 from infra.clock import SimulatedClock
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from infra.evidence.checkpoint import VerifierKey, parse_verifier_key
 from infra.evidence.keys import generate_key
 from infra.evidence.signing import signing_key_path

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import text
 from test_evidence_support import Tamper, add_demo, demo_ledger, different_groups, evidence_settings, make_key
 
-from infra.bootstrap import Ledger
+from bootstrap import Ledger
 from infra.evidence.checkpoint import VerifierKey
-from infra.evidence.checkpointer import Checkpointer
+
 from infra.evidence.errors import TamperError
-from infra.evidence.findings import VerifyReport
+from service.evidence.findings import VerifyReport
 from infra.evidence.records import StoredRecord, event_id_of, type_name_of
-from infra.evidence.service import checkpoint_now
-from infra.evidence.verifier import verify_ledger
+from bootstrap import build_checkpointer, checkpoint_now
+from service.evidence.verifier import verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -169,6 +169,6 @@ def test_the_checkpointer_refuses_to_sign_over_an_altered_event(signed, clock):
     add_demo(ledger, clock, "y")
     position = tamper.positions()[-3]
     tamper.alter(position, reason="quietly changed")
-    checkpointer = Checkpointer.for_ledger(ledger)
+    checkpointer = build_checkpointer(ledger)
     with pytest.raises(TamperError, match=f"position {position}"):
         checkpointer.checkpoint(clock())

@@ -15,8 +15,8 @@ from test_projector_support import OAR, cli_env, manager, member, oar_ledger
 
 from domain import commands as c
 from domain.errors import NotFound
-from infra.cli.render import to_jsonable
-from infra.queries import group_state, history_row
+from entrypoints.render import to_jsonable
+from service.history import group_state, history_row
 
 pytestmark = pytest.mark.integration
 
@@ -37,42 +37,42 @@ def scenario(app, clock) -> list[tuple[str, datetime, dict]]:
         captured.append((label, clock(), copy.deepcopy(group_state(app.group(G), clock()))))
 
     at("2025-01-06T09:00+00:00", "requested",
-       (app.request_group, c.RequestGroup(actor=member("m-1"), group=G, name="CMS alumni", group_type="scientific-collaboration",
+       (app.execute, c.RequestGroup(actor=member("m-1"), group=G, name="CMS alumni", group_type="scientific-collaboration",
                                           managed_by="alumni", visibility="private", objectives="Connect alumni of CMS",
                                           membership_criteria=(CRITERION,), proposed_managers=("m-1",))),
-       (app.appoint_manager, c.AppointManager(actor=M1, group=G, manager="m-2")))  # fmt: skip
-    at("2025-01-07T09:00+00:00", "approved", (app.approve_group, c.ApproveGroup(actor=OAR, group=G, reason="two managers")))
+       (app.execute, c.AppointManager(actor=M1, group=G, manager="m-2")))  # fmt: skip
+    at("2025-01-07T09:00+00:00", "approved", (app.execute, c.ApproveGroup(actor=OAR, group=G, reason="two managers")))
     at("2025-01-08T09:00+00:00", "requests",
-       *[(app.request_membership, c.RequestMembership(actor=member(p), group=G)) for p in ("a-1", "a-2", "a-3")])
+       *[(app.execute, c.RequestMembership(actor=member(p), group=G)) for p in ("a-1", "a-2", "a-3")])
     at("2025-01-10T09:00+00:00", "decided",
-       *[(app.approve_membership, c.ApproveMembership(actor=M2, group=G, member=p, criterion=CRITERION,
+       *[(app.execute, c.ApproveMembership(actor=M2, group=G, member=p, criterion=CRITERION,
                                                       reason="in the CMS records")) for p in ("a-1", "a-2")],
-       (app.reject_membership, c.RejectMembership(actor=M1, group=G, member="a-3", criterion=CRITERION,
+       (app.execute, c.RejectMembership(actor=M1, group=G, member="a-3", criterion=CRITERION,
                                                   reason="not in the CMS records")))  # fmt: skip
     talk = dict(group=G, gathering="spring-talk")
     at("2025-01-15T09:00+00:00", "proposed",
-       (app.propose_gathering, c.ProposeGathering(actor=M1, **talk, title="Spring talk", starts_at="2025-03-20T18:00+01:00",
+       (app.execute, c.ProposeGathering(actor=M1, **talk, title="Spring talk", starts_at="2025-03-20T18:00+01:00",
                                                   purpose="scientific", connection="CMS results for CMS alumni")),
-       (app.approve_gathering, c.ApproveGathering(actor=OAR, **talk, reason="relevant")))  # fmt: skip
-    at("2025-01-20T09:00+00:00", "listed", (app.list_gathering, c.ListGathering(actor=M1, **talk, listed_on="2025-01-20")))
+       (app.execute, c.ApproveGathering(actor=OAR, **talk, reason="relevant")))  # fmt: skip
+    at("2025-01-20T09:00+00:00", "listed", (app.execute, c.ListGathering(actor=M1, **talk, listed_on="2025-01-20")))
     at("2025-02-01T09:00+00:00", "prepared",
-       (app.propose_speaker, c.ProposeSpeaker(actor=M1, **talk, speaker="s-1")),
-       (app.approve_speaker, c.ApproveSpeaker(actor=OAR, **talk, speaker="s-1", reason="a known speaker")),
-       *[(app.register_participant, c.RegisterParticipant(actor=M1, **talk, member=p)) for p in ("a-1", "a-2")],
-       (app.request_sponsorship, c.RequestSponsorship(actor=M1, **talk, sponsorship="acme", sponsor="ACME Optics",
+       (app.execute, c.ProposeSpeaker(actor=M1, **talk, speaker="s-1")),
+       (app.execute, c.ApproveSpeaker(actor=OAR, **talk, speaker="s-1", reason="a known speaker")),
+       *[(app.execute, c.RegisterParticipant(actor=M1, **talk, member=p)) for p in ("a-1", "a-2")],
+       (app.execute, c.RequestSponsorship(actor=M1, **talk, sponsorship="acme", sponsor="ACME Optics",
                                                       sector="other", bidding_for_cern_contracts=False,
                                                       offers_cern_name_or_logo=False, reason="the coffee break")))  # fmt: skip
     at("2025-02-20T12:00+00:00", "quiet")  # nothing happens: the same state, judged on a later day
     at("2025-03-21T09:00+00:00", "held",
-       (app.record_attendance, c.RecordAttendance(actor=M2, **talk, marks={"a-1": "attended", "a-2": "did-not-attend"},
+       (app.execute, c.RecordAttendance(actor=M2, **talk, marks={"a-1": "attended", "a-2": "did-not-attend"},
                                                   unregistered_attendees=("x-5",))))  # fmt: skip
     at("2025-04-01T09:00+00:00", "left",
-       (app.leave_group, c.LeaveGroup(actor=member("a-2"), group=G)),
-       (app.report_social_media, c.ReportSocialMediaSpace(actor=OAR, group=G, platform="LinkedIn",
+       (app.execute, c.LeaveGroup(actor=member("a-2"), group=G)),
+       (app.execute, c.ReportSocialMediaSpace(actor=OAR, group=G, platform="LinkedIn",
                                                           reason="a LinkedIn group uses the name")))  # fmt: skip
     at("2025-05-01T09:00+00:00", "terminated",
-       (app.request_termination, c.RequestTermination(actor=M1, group=G, reason="merging with another group")),
-       (app.terminate_group, c.TerminateGroup(actor=OAR, group=G, initiative="managers-request", reason="merge agreed")))
+       (app.execute, c.RequestTermination(actor=M1, group=G, reason="merging with another group")),
+       (app.execute, c.TerminateGroup(actor=OAR, group=G, initiative="managers-request", reason="merge agreed")))
     return captured
 
 

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, create_engine, text
 from test_projector_support import check_audit_trail, check_read_models, create_topics, on_topic, open_ledger, project
 from test_projector_support import read_records as read_topic
 
-from infra.bootstrap import build_projection_engine, build_relay
+from bootstrap import build_projection_engine, build_relay
 from infra.db import make_engine, sqlalchemy_url
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from infra.kafka.envelope import decode
 from infra.settings import Settings
 from projections.compare import compare

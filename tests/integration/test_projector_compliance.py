@@ -18,9 +18,8 @@ import pytest
 from test_projector_support import OAR, cli_env, create_topics, manager, member, oar_ledger, on_topic, open_ledger, project
 
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_relay
-from infra.demo.script import DemoRun
-from infra.store.application import LedgerApplication as App
+from bootstrap import build_projection_engine, build_relay
+from entrypoints.demo.script import DemoRun
 
 pytestmark = pytest.mark.integration
 
@@ -35,19 +34,19 @@ def iso(moment: datetime) -> str:
 
 
 def active_group(run: DemoRun, slug: str, *, private: bool = False, members: tuple[str, ...] = ("a-1", "a-2")) -> None:
-    run.at("2024-12-01T09:00+00:00", App.request_group, c.RequestGroup(
+    run.at("2024-12-01T09:00+00:00", c.RequestGroup(
         actor=member("m-1"), group=slug, name=slug.title(), group_type="regional", managed_by="alumni",
         visibility="private" if private else "public", objectives="Alumni meeting regularly in the tests",
         membership_criteria=(CRITERION,) if private else (), proposed_managers=("m-1", "m-2"),
     ))  # fmt: skip
-    run.at("2024-12-01T10:00+00:00", App.approve_group, c.ApproveGroup(actor=OAR, group=slug, reason="objectives clear"))
+    run.at("2024-12-01T10:00+00:00", c.ApproveGroup(actor=OAR, group=slug, reason="objectives clear"))
     for person in members:
         if private:
-            run.at("2024-12-02T09:00+00:00", App.request_membership, c.RequestMembership(actor=member(person), group=slug))
-            run.at("2024-12-02T10:00+00:00", App.approve_membership, c.ApproveMembership(
+            run.at("2024-12-02T09:00+00:00", c.RequestMembership(actor=member(person), group=slug))
+            run.at("2024-12-02T10:00+00:00", c.ApproveMembership(
                 actor=M1, group=slug, member=person, criterion=CRITERION, reason="in the CERN records"))  # fmt: skip
         else:
-            run.at("2024-12-02T09:00+00:00", App.join_group, c.JoinGroup(actor=member(person), group=slug))
+            run.at("2024-12-02T09:00+00:00", c.JoinGroup(actor=member(person), group=slug))
 
 
 def gatherings(run: DemoRun, slug: str, starts: list[str] = STARTS, *, lead: dict[int, int] | None = None,
@@ -58,17 +57,17 @@ def gatherings(run: DemoRun, slug: str, starts: list[str] = STARTS, *, lead: dic
     for i, start in enumerate(starts):
         at, name = datetime.fromisoformat(start), f"event-{i}"
         key = dict(group=slug, gathering=name)
-        run.at(iso(at - timedelta(days=45)), App.propose_gathering, c.ProposeGathering(
+        run.at(iso(at - timedelta(days=45)), c.ProposeGathering(
             actor=M1, **key, title=f"Event {i}", starts_at=start, purpose="community-building",
             connection="the group's members meet in person"))  # fmt: skip
-        run.at(iso(at - timedelta(days=44)), App.approve_gathering, c.ApproveGathering(actor=OAR, **key, reason="relevant"))
+        run.at(iso(at - timedelta(days=44)), c.ApproveGathering(actor=OAR, **key, reason="relevant"))
         listed = (at - timedelta(days=(lead or {}).get(i, 30))).replace(hour=9, minute=0)
-        run.at(iso(listed), App.list_gathering, c.ListGathering(actor=M1, **key, listed_on=listed.date()))
+        run.at(iso(listed), c.ListGathering(actor=M1, **key, listed_on=listed.date()))
         for person in members:
-            run.at(iso(at - timedelta(days=5)), App.register_participant,
+            run.at(iso(at - timedelta(days=5)),
                    c.RegisterParticipant(actor=M1, **key, member=person))  # fmt: skip
         if held:
-            run.at(iso(at + timedelta(days=1)), App.record_attendance, c.RecordAttendance(
+            run.at(iso(at + timedelta(days=1)), c.RecordAttendance(
                 actor=M1, **key, marks={p: "attended" for p in members},
                 unregistered_attendees=(unregistered or {}).get(i, ())))  # fmt: skip
 
@@ -79,15 +78,15 @@ def scenario(run: DemoRun) -> None:
 
     # §19: active, last activity (a proposal) over a year before the review, yet four
     # approved events in the last 12 months, one per season: only the inactivity flag
-    run.at("2024-06-01T09:00+00:00", App.request_group, c.RequestGroup(
+    run.at("2024-06-01T09:00+00:00", c.RequestGroup(
         actor=member("m-1"), group="dormant", name="Dormant", group_type="regional", managed_by="alumni",
         visibility="public", objectives="Alumni who rarely meet", proposed_managers=("m-1", "m-2")))  # fmt: skip
-    run.at("2024-06-02T09:00+00:00", App.approve_group, c.ApproveGroup(actor=OAR, group="dormant", reason="fine"))
+    run.at("2024-06-02T09:00+00:00", c.ApproveGroup(actor=OAR, group="dormant", reason="fine"))
     for i, start in enumerate(STARTS):
-        run.at(f"2024-11-01T09:0{i}+00:00", App.propose_gathering, c.ProposeGathering(
+        run.at(f"2024-11-01T09:0{i}+00:00", c.ProposeGathering(
             actor=M1, group="dormant", gathering=f"event-{i}", title=f"Event {i}", starts_at=start,
             purpose="community-building", connection="the group's members meet in person"))  # fmt: skip
-        run.at("2024-11-02T09:00+00:00", App.approve_gathering, c.ApproveGathering(
+        run.at("2024-11-02T09:00+00:00", c.ApproveGathering(
             actor=OAR, group="dormant", gathering=f"event-{i}", reason="relevant"))  # fmt: skip
 
     active_group(run, "few-events")  # §23: two events, no summer or autumn one
@@ -101,13 +100,13 @@ def scenario(run: DemoRun) -> None:
 
     active_group(run, "social")  # §6: an external social-media space
     gatherings(run, "social")
-    run.at("2025-06-01T09:00+00:00", App.report_social_media, c.ReportSocialMediaSpace(
+    run.at("2025-06-01T09:00+00:00", c.ReportSocialMediaSpace(
         actor=OAR, group="social", platform="LinkedIn", reason="a LinkedIn group uses the name"))  # fmt: skip
 
     active_group(run, "waiting", private=True)  # §18: requests waiting 30 and 5 days on the review date
     gatherings(run, "waiting")
-    run.at("2025-12-01T09:00+00:00", App.request_membership, c.RequestMembership(actor=member("a-50"), group="waiting"))
-    run.at("2025-12-26T09:00+00:00", App.request_membership, c.RequestMembership(actor=member("a-51"), group="waiting"))
+    run.at("2025-12-01T09:00+00:00", c.RequestMembership(actor=member("a-50"), group="waiting"))
+    run.at("2025-12-26T09:00+00:00", c.RequestMembership(actor=member("a-51"), group="waiting"))
     run.play()
 
 

@@ -34,10 +34,10 @@ from test_projector_support import (
     stored,
 )
 
-from infra.bootstrap import build_relay
+from bootstrap import build_relay
 from infra.db import make_engine
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from infra.settings import Settings
 from projections.compare import compare
 from projections.tables import audit_trail

@@ -23,7 +23,7 @@ from test_projector_support import (
 
 from consumers.failures import ProjectorStopped
 from domain import commands as c
-from infra.bootstrap import build_projection_engine, build_projector
+from bootstrap import build_projection_engine, build_projector
 from infra.kafka.envelope import encode
 from infra.kafka.topics import TopicSpec
 from projections.tables import audit_trail, groups, stale_groups
@@ -35,15 +35,15 @@ def two_groups(ledger, clock) -> dict[str, list[tuple[int, object]]]:
     """Group ``alpha`` with five events, ``beta`` with three: {slug: [(position, event)]}."""
     app = ledger.app
     for slug, joins in (("alpha", 3), ("beta", 1)):
-        app.request_group(c.RequestGroup(
+        app.execute(c.RequestGroup(
             actor=member("m-1"), group=slug, name=slug.title(), group_type="regional", managed_by="alumni",
             visibility="public", objectives="Alumni meeting in the tests", proposed_managers=("m-1", "m-2"),
         ))  # fmt: skip
         clock.advance(minutes=1)
-        app.approve_group(c.ApproveGroup(actor=OAR, group=slug, reason="objectives are clear"))
+        app.execute(c.ApproveGroup(actor=OAR, group=slug, reason="objectives are clear"))
         for j in range(joins):
             clock.advance(minutes=1)
-            app.join_group(c.JoinGroup(actor=member(f"a-{j}"), group=slug))
+            app.execute(c.JoinGroup(actor=member(f"a-{j}"), group=slug))
     by_slug: dict[str, list] = {"alpha": [], "beta": []}
     for position, event in stored(ledger):
         by_slug["alpha" if event.originator_id == app.group("alpha").id else "beta"].append((position, event))

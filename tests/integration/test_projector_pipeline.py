@@ -17,9 +17,9 @@ from test_projector_support import (
     stored,
 )
 
-from infra.bootstrap import build_projection_engine, build_relay
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from bootstrap import build_projection_engine, build_relay
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from projections.compare import compare
 
 pytestmark = pytest.mark.integration

@@ -24,7 +24,7 @@ from domain import commands as c
 from domain.actors import Actor
 from domain.aggregates.group import Group
 from domain.events.base import LedgerEvent
-from infra.bootstrap import Ledger, build_ledger, build_projector
+from bootstrap import Ledger, build_ledger, build_projector
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.topics import TopicSpec, ensure_topics
 from infra.settings import Settings

@@ -19,7 +19,7 @@ import pytest
 from cloudevents.core.bindings import kafka as cloudevents_kafka
 from test_relay_support import create_topics, on_topic, open_ledger, play_demo_year, stored_count
 
-from infra.bootstrap import build_relay
+from bootstrap import build_relay
 
 pytestmark = pytest.mark.integration
 

@@ -28,7 +28,7 @@ from test_relay_support import (
     wait_for_relay_lock,
 )
 
-from infra.demo.year import run_year
+from entrypoints.demo.year import run_year
 from infra.kafka.relay_state import RelayStateStore
 
 pytestmark = pytest.mark.integration

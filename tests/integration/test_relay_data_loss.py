@@ -19,10 +19,10 @@ from test_relay_support import (
     wait_for,
 )
 
-from infra.bootstrap import build_relay
-from infra.cli.errors import ExitCode
+from bootstrap import build_relay
+from entrypoints.cli.errors import ExitCode
 from infra.kafka.dev_broker import DevBroker
-from infra.kafka.relay import BrokerDataLoss
+from service.relay import BrokerDataLoss
 from infra.kafka.topics import check_topics
 
 pytestmark = pytest.mark.integration

@@ -21,7 +21,7 @@ from test_relay_support import (
     stored_count,
 )
 
-from infra.bootstrap import build_relay
+from bootstrap import build_relay
 from infra.kafka.envelope import SOURCE, SPEC_VERSION, TYPE_PREFIX
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_relay_support import create_topics, on_topic, open_ledger, run_cli, wait_for_relay_lock
 
-from infra.cli.errors import ExitCode
+from entrypoints.cli.errors import ExitCode
 from infra.kafka.relay_lock import RelayBusy, relay_lock
 
 pytestmark = pytest.mark.integration

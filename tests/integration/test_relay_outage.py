@@ -23,7 +23,7 @@ from test_relay_support import (
     wait_for,
 )
 
-from infra.bootstrap import build_relay
+from bootstrap import build_relay
 
 pytestmark = pytest.mark.integration
 

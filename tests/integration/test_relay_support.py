@@ -25,9 +25,9 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
-from infra.bootstrap import Ledger, build_ledger
-from infra.demo.script import DemoRun
-from infra.demo.year import run_year
+from bootstrap import Ledger, build_ledger
+from entrypoints.demo.script import DemoRun
+from entrypoints.demo.year import run_year
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.envelope import LedgerMessage, decode
 from infra.kafka.relay_lock import RelayBusy, relay_lock
@@ -83,8 +83,8 @@ class PacedRun(DemoRun):
 
     pause: float = 0.0
 
-    def do(self, handler, command) -> bool:  # type: ignore[no-untyped-def]
-        accepted = super().do(handler, command)
+    def do(self, command) -> bool:  # type: ignore[no-untyped-def]
+        accepted = super().do(command)
         time.sleep(self.pause)
         return accepted
 

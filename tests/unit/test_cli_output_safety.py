@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy.exc
 from rich.console import Console
 
-from infra.cli import render
-from infra.cli.errors import ExitCode, translate
+from entrypoints import render
+from entrypoints.cli.errors import ExitCode, translate
 from infra.db import DatabaseUrlError, parse_database_url
 from infra.redaction import RedactingFilter, redact, remember_secrets
 

@@ -514,3 +514,9 @@ def test_registry_lists_the_installed_packs() -> None:
     assert policy_pack("cern") is cern.PACK and policy_pack("lse") is lse.PACK
     with pytest.raises(LookupError, match="unknown policy pack 'mit'"):
         policy_pack("mit")
+
+
+def test_every_pack_name_a_command_accepts_is_installed_and_the_reverse() -> None:
+    from domain.values import PackName
+
+    assert {name.value for name in PackName} == set(installed_packs())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domain.canonical import GENESIS_HASH
-from infra.evidence.findings import Finding, VerifyReport
+from service.evidence.findings import Finding, VerifyReport
 from infra.evidence.records import StoredRecord
-from infra.evidence.verify_store import check_chain
+from service.evidence.verify_store import check_chain
 
 pytestmark = pytest.mark.unit
 

@@ -14,7 +14,7 @@ from infra.evidence.checkpoint import Checkpoint, VerifierKey, sign_checkpoint
 from infra.evidence.errors import EvidenceError, ProofError, SignatureError
 from infra.evidence.leaves import Leaf
 from infra.evidence.merkle import MerkleTree
-from infra.evidence.proofs import CONSISTENCY, INCLUSION, verify_document
+from service.evidence.proofs import CONSISTENCY, INCLUSION, verify_document
 from infra.evidence.records import event_id_of
 
 pytestmark = pytest.mark.unit

@@ -12,6 +12,8 @@ import logging
 import re
 from collections.abc import Iterable
 
+from domain.text import is_control
+
 MASK = "***"
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<password>[^@\s/]*)@")
 _KEY_VALUE_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -47,12 +49,18 @@ def remember_url(url: str | None) -> None:
         remember_secrets([match["password"], unquote(match["password"])])
 
 
+def _inert(text: str) -> str:
+    """Control characters (but line breaks) as ``\\uNNNN``: a log line cannot drive a terminal."""
+    return "".join(f"\\u{ord(c):04x}" if is_control(c, allow_newline=True) else c for c in text)
+
+
 class RedactingFilter(logging.Filter):
-    """Redacts the formatted message of every record passing through a handler."""
+    """Redacts the formatted message of every record passing through a handler, and shows
+    its control characters as escapes (stored text may reach a log line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
+        cleaned = _inert(redact(message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:

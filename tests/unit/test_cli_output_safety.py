@@ -120,3 +120,9 @@ def test_file_errors_exit_2_and_anything_unexpected_exits_1_without_a_traceback(
     code, message = translate(ZeroDivisionError("postgresql://oar:s3cret@db/oar"))
     assert code == ExitCode.INTERNAL
     assert message == "internal error (a bug, please report it): ZeroDivisionError: postgresql://oar:***@db/oar"
+
+
+def test_log_records_cannot_drive_a_terminal() -> None:
+    record = logging.LogRecord("oar", logging.WARNING, __file__, 1, "group %s stalled", ("x\x1b[2Jy",), None)
+    assert RedactingFilter().filter(record)
+    assert record.getMessage() == "group x\\u001b[2Jy stalled"

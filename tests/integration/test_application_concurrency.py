@@ -128,7 +128,7 @@ def sabotaged(saboteur_app, times: int):
         calls["n"] += 1
         if calls["n"] <= times:
             intruder = member(f"b-{calls['n']}")
-            saboteur_app.request_membership(c.RequestMembership(actor=intruder, group=SLUG))
+            saboteur_app.execute(c.RequestMembership(actor=intruder, group=SLUG))
         Group.request_membership(group, command, at)
 
     return operation, calls

@@ -109,7 +109,7 @@ def check(folder: Folder = Path("contracts")) -> None:
 
     problems = check_contracts(folder) + check_openapi(folder)
     for problem in problems:
-        err.print(problem, markup=False)
+        line(problem, stream=err)
     if problems:
         raise CliError(DRIFT_HINT, ExitCode.INTEGRITY)
     out.print("contracts match the event models")
@@ -128,7 +128,7 @@ def probe(
         raise CliError(f"invalid url: {url!r} is not an http(s) address")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - scheme checked above
-            out.print(f"{answer.status} {answer.read(300).decode('utf-8', 'replace')}", markup=False)
+            line(f"{answer.status} {answer.read(300).decode('utf-8', 'replace')}")
     except urllib.error.HTTPError as failed:
         raise CliError(f"{url} answered {failed.code}: {failed.read(300).decode('utf-8', 'replace')}",
                        ExitCode.UNAVAILABLE) from None  # fmt: skip

@@ -18,6 +18,11 @@ MASK = "***"
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<password>[^@\s/]*)@")
 _KEY_VALUE_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|\"[^\"]*\"|\S+)", re.IGNORECASE)
 
+_SECRET_PAIR = re.compile(
+    r"(?i)\b(password|passwd|secret|token|sasl_plain_password)(['\"]?\s*[=:]\s*['\"]?)[^\s,'\"}]+"
+)
+"""``token=…``, ``{'password': '…'}``, ``sasl_plain_password='…'`` (a library's config in a message)."""
+
 _known_secrets: set[str] = set()
 
 
@@ -30,6 +35,7 @@ def redact(text: str) -> str:
     """``text`` without passwords: URL passwords, ``password=...`` pairs, known secrets."""
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}:{MASK}@", text)
     text = _KEY_VALUE_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)
+    text = _SECRET_PAIR.sub(rf"\1\2{MASK}", text)
     for secret in sorted(_known_secrets, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
@@ -49,7 +55,7 @@ def remember_url(url: str | None) -> None:
         remember_secrets([match["password"], unquote(match["password"])])
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     """Control characters (but line breaks) as ``\\uNNNN``: a log line cannot drive a terminal."""
     return "".join(f"\\u{ord(c):04x}" if is_control(c, allow_newline=True) else c for c in text)
 
@@ -60,7 +66,7 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = _inert(redact(message))
+        cleaned = inert(redact(message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:

@@ -70,15 +70,15 @@ def prove(
 
 
 def _check_proof_request(event_id: str | None, consistency: tuple[int, int] | None) -> None:
-    """Usage errors (exit 2) before any lookup: an event id is a UUID; 0 < OLD <= NEW."""
+    """Usage errors (exit 2) before any lookup: an event id is a UUID; 0 <= OLD <= NEW (OLD 0: the empty tree)."""
     if event_id is not None:
         try:
             UUID(event_id)
         except ValueError:
             raise CliError(f"invalid EVENT_ID: {event_id!r} is not an event id (a UUID: the message's ce_id)") from None
-    if consistency is not None and not 0 < consistency[0] <= consistency[1]:
+    if consistency is not None and not 0 <= consistency[0] <= consistency[1]:
         old, new = consistency
-        raise CliError(f"invalid --consistency: OLD NEW must satisfy 0 < OLD <= NEW, got {old} {new}")
+        raise CliError(f"invalid --consistency: OLD NEW must satisfy 0 <= OLD <= NEW, got {old} {new}")
 
 
 def verify_proof(

@@ -84,7 +84,8 @@ def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, d
         done = subprocess.run([oar_ledger(), "compliance", "--on", on, "--json"], env=cli_env(s, **env), cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
-        return [(f["clause"], f["detail"]) for f in json.loads(done.stdout) if f["rule"] == "requests-answered-in-time"]
+        flags = json.loads(done.stdout)["flags"]  # compliance --json: an answer with its freshness
+        return [(f["clause"], f["detail"]) for f in flags if f["rule"] == "requests-answered-in-time"]
 
     assert waiting("2025-12-31") == []  # a-50 waits 11 days: v1 allows 14
     assert waiting("2026-01-03") == [("CERN-AG §18 (v2, illustrative)", "request of a-50 waiting 14 days")]

@@ -83,7 +83,9 @@ def test_backup_restore_rebuild_and_verify(settings: Settings, fresh_database: S
     verified = _cli(["verify", "--json"], restored, bootstrap, tmp_path, env)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     report = json.loads(verified.stdout)
-    assert report["ok"] is True and {c["status"] for c in report["checks"]} == {"ok"}, report
+    skipped = {c["name"] for c in report["checks"] if c["status"] == "skipped"}
+    assert report["ok"] is True and {c["status"] for c in report["checks"]} <= {"ok", "skipped"}, report
+    assert skipped <= {"witnesses"}, report  # no witness configured; every other check ran
 
 
 def _broker_loses(bootstrap: str, topics: list[str]) -> None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from datetime import timedelta
@@ -27,7 +28,7 @@ from entrypoints.cli.errors import ExitCode
 from infra.db import make_engine
 from projections.tables import STATE_TABLES, audit_trail, memberships
 from service.evidence.audit_trail import ProjectionAuditTrail
-from service.evidence.verifier import verify_ledger
+from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,10 @@ def test_verify_without_a_trusted_key_is_not_a_pass(tmp_path: Path):
     with engine.begin() as connection:  # a checkpoint note whose signature is not the key's
         note = connection.execute(text("SELECT note FROM checkpoints")).scalar_one()
         head, _, _ = note.partition("\n\n")
-        connection.execute(text("UPDATE checkpoints SET note = :n"), {"n": head + "\n\n— oar-ledger AAAA\n"})
+        forged = base64.b64encode(bytes(68)).decode()  # well-formed (key id + Ed25519 signature), not the key's
+        connection.execute(text("UPDATE checkpoints SET note = :n"), {"n": head + f"\n\n— oar-ledger {forged}\n"})
+        connection.execute(text("DELETE FROM verifier_keys"))  # the forger drops the key set (or brings their own)
+        connection.execute(text("DELETE FROM key_set_notes"))
     engine.dispose()
 
     unverified = run(cwd, "verify", "--no-kafka", var_dir=var)
@@ -95,8 +99,8 @@ def check(projected, tmp_path: Path, tamper) -> list:
         with engine.begin() as connection:
             tamper(connection)
         with open_ledger(settings, clock) as ledger:
-            report = verify_ledger(ledger, key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
-                                   read_models=engine)  # fmt: skip
+            report = verify_ledger(ledger, VerifySources(key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
+                                                         read_models=engine))  # fmt: skip
     finally:
         engine.dispose()
     return report
@@ -160,8 +164,8 @@ def test_an_event_that_no_longer_folds_is_a_finding_not_a_crash(projected, tmp_p
         tamper.alter(position, actor_role="emperor")
         engine = make_engine(copy.projection_url)
         try:
-            report = verify_ledger(ledger, key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
-                                   read_models=engine)  # fmt: skip
+            report = verify_ledger(ledger, VerifySources(key=key, kafka=False, audit_trail=ProjectionAuditTrail(engine),
+                                                         read_models=engine))  # fmt: skip
         finally:
             engine.dispose()
     assert report.first().position == position and report.first().source == "store"

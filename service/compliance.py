@@ -93,8 +93,9 @@ class ComplianceAnswer:
         }  # fmt: skip
 
 
-def _checks(pack_name: str, request_days: int | None) -> tuple[Any, ...]:
-    checks = policy_pack(pack_name).flags
+def _checks(pack_name: str, request_days: int | None, on: date | None = None) -> tuple[Any, ...]:
+    """The compliance checks of the pack's version in force ``on`` (the latest if None)."""
+    checks = policy_pack(pack_name, on).flags
     if request_days is None:
         return checks
     return tuple(RequestsAnsweredInTime(c.clause, days=request_days) if isinstance(c, RequestsAnsweredInTime) else c
@@ -116,7 +117,7 @@ def compliance_on(app: Any, day: date, request_days: int | None = None) -> Compl
     """The flags of every group as it stood at the end of ``day``, from its events up to then."""
     moment, flags = end_of(day), []
     for group in groups_at(app, moment):
-        flags += evaluate(_checks(group.policy_pack, request_days), group, moment)
+        flags += evaluate(_checks(group.policy_pack, request_days, day), group, moment)
     return ComplianceAnswer(day, "event store", flags)
 
 

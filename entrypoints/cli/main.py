@@ -96,9 +96,8 @@ def _root(
 ) -> None:
     from entrypoints.cli.context import CliState
     from infra.observability.logs import configure_logging, new_command_id
-    from infra.settings import Settings
-
     from infra.redaction import install_log_redaction, remember_secrets, remember_url
+    from infra.settings import Settings
 
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)

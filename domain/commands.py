@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from domain.actors import Actor, OpaqueId
+from domain.actors import Actor
+from domain.fields import (
+    Connection,
+    Criterion,
+    Money,
+    Name,
+    Objectives,
+    OpaqueId,
+    Platform,
+    Reason,
+    Slug,
+    Sponsor,
+    Title,
+    bounded_list,
+    bounded_marks,
+)
 from domain.values import (
     Attendance,
     GroupType,
@@ -23,11 +37,6 @@ from domain.values import (
     TerminationInitiative,
     Visibility,
 )
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
 class Command(BaseModel):
@@ -43,13 +52,13 @@ RESERVED_SLUGS = frozenset({"export"})  # words the CLI reads as subcommands
 
 
 class RequestGroup(GroupCommand):
-    name: Text
+    name: Name
     group_type: GroupType
     managed_by: ManagedBy
     visibility: Visibility
-    objectives: Text
-    membership_criteria: tuple[Text, ...] = ()
-    proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
+    objectives: Objectives
+    membership_criteria: bounded_list(Criterion, "membership_criteria") = ()  # type: ignore[valid-type]
+    proposed_managers: bounded_list(OpaqueId, "proposed_managers", min_items=1)  # type: ignore[valid-type]
     policy_pack: PackName = PackName.CERN
 
     @field_validator("group")
@@ -88,13 +97,13 @@ class RequestMembership(GroupCommand):
 
 class ApproveMembership(GroupCommand):
     member: OpaqueId
-    criterion: Text
+    criterion: Criterion
     reason: Reason
 
 
 class RejectMembership(GroupCommand):
     member: OpaqueId
-    criterion: Text
+    criterion: Criterion
     reason: Reason
 
 
@@ -123,7 +132,7 @@ class ReactivateGroup(GroupCommand):
 class ReportSocialMediaSpace(GroupCommand):
     """§6: someone reports an external social-media space run for the group."""
 
-    platform: Text
+    platform: Platform
     reason: Reason
 
 
@@ -132,10 +141,10 @@ class GatheringCommand(GroupCommand):
 
 
 class ProposeGathering(GatheringCommand):
-    title: Text
+    title: Title
     starts_at: AwareDatetime
     purpose: Purpose
-    connection: Text = Field(description="§21: the event's clear connection to the group")
+    connection: Connection = Field(description="§21: the event's clear connection to the group")
     for_financial_gain: bool = False
     political: bool = False
     fee_per_participant: Money = Decimal("0")
@@ -174,8 +183,8 @@ class RegisterParticipant(GatheringCommand):
 
 
 class RecordAttendance(GatheringCommand):
-    marks: dict[OpaqueId, Attendance] = Field(min_length=1)
-    unregistered_attendees: tuple[OpaqueId, ...] = ()
+    marks: bounded_marks(OpaqueId, Attendance, "marks")  # type: ignore[valid-type]
+    unregistered_attendees: bounded_list(OpaqueId, "unregistered_attendees") = ()  # type: ignore[valid-type]
 
 
 class SponsorshipCommand(GatheringCommand):
@@ -183,7 +192,7 @@ class SponsorshipCommand(GatheringCommand):
 
 
 class RequestSponsorship(SponsorshipCommand):
-    sponsor: Text = Field(description="the sponsoring organisation (not a person)")
+    sponsor: Sponsor = Field(description="the sponsoring organisation (not a person)")
     sector: SponsorSector
     bidding_for_cern_contracts: bool
     offers_cern_name_or_logo: bool

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bootstrap import build_checkpoint_hook, build_checkpointer, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out
+from entrypoints.render import err, line, out
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
@@ -71,7 +71,7 @@ def check(ctx: typer.Context) -> None:
     settings = state(ctx).settings
     problems = check_topics(kafka_client_config(settings, require_bootstrap(settings)), topic_specs(settings))
     for problem in problems:
-        err.print(problem, markup=False)
+        line(problem, stream=err)
     if problems:
         raise CliError(f"{len(problems)} topic problem(s)", ExitCode.INTEGRITY)
     out.print("topics OK")

@@ -13,6 +13,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.evidence_support import evidence_errors, say
+from entrypoints.cli.output_files import write_text
 from entrypoints.render import err
 
 witness_app = typer.Typer(help="An independent witness that cosigns checkpoints (C2SP tlog-cosignature).",
@@ -72,7 +73,7 @@ def witness_cosign(
     with evidence_errors():
         note = cosign_request(directory, document, int(datetime.now(UTC).timestamp()))
     if out_file is not None:
-        out_file.write_text(note, encoding="utf-8")
+        write_text(out_file, note)
     say(note, end="")
 
 

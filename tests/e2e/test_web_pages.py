@@ -261,3 +261,24 @@ def test_members_see_no_oversight(page: Page, world) -> None:
     expect(page.get_by_role("link", name="Evidence")).to_have_count(0)
     response = page.request.get("/ui/refusals")
     assert response.status == 403 and "oversight-is-oar-or-auditor" in response.text()
+
+
+def test_hostile_form_input_is_refused_naming_the_field_and_writes_nothing(page: Page, world) -> None:
+    """The forms validate as the CLI's commands (issue 15): personal data in a reason, or a
+    name where a person id is expected, is refused with the field named; nothing is written."""
+    server, ledger = world
+    page.goto("/ui/sign-in")
+    page.get_by_label("Person id").fill("jane.doe")
+    page.get_by_role("radio", name="OAR officer").check()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("invalid subject: an opaque person id")).to_be_visible()
+    before = ledger.app.recorder.max_notification_id()
+    sign_in(page, "oar-1", "oar")
+    row = page.locator("tbody tr").first
+    row.get_by_label("Reason (required)").fill("fine, ask jane.doe@example.org")
+    row.get_by_role("button", name="Approve").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("invalid reason")
+    expect(alert).to_contain_text("looks like an e-mail address")
+    expect(alert).not_to_contain_text("jane.doe@example.org")
+    assert ledger.app.recorder.max_notification_id() == before

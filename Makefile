@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test test-unit test-integration test-e2e chaos bench clean
+.PHONY: install lock browser demo serve test test-unit test-integration test-e2e chaos bench clean
 
 # The locked versions first (what the image ships, every hash checked), then the project and
 # its development tools.
@@ -25,7 +25,16 @@ install: $(STAMP)
 demo: install  ## record the demo year on the embedded default and summarise it
 	$(BIN)/oar-ledger demo
 
-test: install  ## every test: unit, integration (SQLite, PostgreSQL, dev broker), e2e
+serve: install  ## the API and the web pages on the embedded default (records the demo year first if ./var has no ledger)
+	@test -f var/ledger.sqlite || $(BIN)/oar-ledger demo
+	$(BIN)/oar-ledger serve
+
+browser:  ## the system Chromium the browser tests drive (Debian's package; never `playwright install`)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: install browser  ## every test: unit, integration (SQLite, PostgreSQL, dev broker), e2e (pages in Chromium)
 	$(BIN)/pytest
 
 test-unit: install
@@ -34,7 +43,7 @@ test-unit: install
 test-integration: install
 	$(BIN)/pytest -m integration
 
-test-e2e: install
+test-e2e: install browser
 	$(BIN)/pytest -m e2e
 
 chaos: install  ## fault injection: broker stalls, relay/projector SIGKILLs, parallel writers (~3 min)

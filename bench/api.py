@@ -36,7 +36,7 @@ GOAL = 0.5
 CLIENTS = 4
 GROUPS, QUICK_GROUPS = 120, 24
 TIME_CAP = 60.0
-PEOPLE = {"founder": "m-founder", "oar": "oar-officer-1", "a": "a-101", "b": "a-102"}
+PEOPLE = {"founder": "m-1001", "oar": "oar-1", "a": "a-101", "b": "a-102"}
 
 
 def script(slug: str) -> list[tuple[str, str, str, dict, c.GroupCommand]]:
@@ -47,8 +47,8 @@ def script(slug: str) -> list[tuple[str, str, str, dict, c.GroupCommand]]:
     founder, oar = PEOPLE["founder"], PEOPLE["oar"]
     return [
         ("founder", "POST", "/groups", request, c.RequestGroup(actor=Actor(id=founder, role="member"), **request)),
-        ("founder", "POST", f"/groups/{slug}/managers", {"manager": "m-second"},
-         c.AppointManager(actor=Actor(id=founder, role="manager"), group=slug, manager="m-second")),
+        ("founder", "POST", f"/groups/{slug}/managers", {"manager": "m-1002"},
+         c.AppointManager(actor=Actor(id=founder, role="manager"), group=slug, manager="m-1002")),
         ("oar", "POST", f"/groups/{slug}/approval", {"reason": "objectives clear, two managers"},
          c.ApproveGroup(actor=Actor(id=oar, role="oar"), group=slug, reason="objectives clear, two managers")),
         *((who, "POST", f"/groups/{slug}/members", {}, c.JoinGroup(actor=Actor(id=PEOPLE[who], role="member"),

@@ -60,11 +60,11 @@ def long_group(app: LedgerApplication, slug: str, events: int) -> list[datetime]
         times.append(start + timedelta(seconds=len(times)))
         return times[-1]
 
-    founder, oar = Actor(id="m-founder", role="member"), Actor(id="oar-officer-1", role="oar")
+    founder, oar = Actor(id="m-1001", role="member"), Actor(id="oar-1", role="oar")
     group = Group.request(c.RequestGroup(
         actor=founder, group=slug, name="A long-lived group", group_type="other", managed_by="alumni",
         visibility="public", objectives="Measure as-of reconstruction",
-        proposed_managers=("m-founder", "m-second"),
+        proposed_managers=("m-1001", "m-1002"),
     ), at())  # fmt: skip
     group.approve(c.ApproveGroup(actor=oar, group=slug, reason="objectives clear, two managers"), at())
     person = 0

@@ -47,9 +47,9 @@ BLOCK_GROUPS = 10
 SAFETY = 2.0
 """Calibration margin: the floor is sized for 2 x the minimum raw time (its rate swings with the machine's load)."""
 
-OAR = Actor(id="oar-officer-1", role="oar")
-FOUNDER = Actor(id="m-founder", role="member")
-MANAGER = Actor(id="m-founder", role="manager")
+OAR = Actor(id="oar-1", role="oar")
+FOUNDER = Actor(id="m-1001", role="member")
+MANAGER = Actor(id="m-1001", role="manager")
 JOINERS = (Actor(id="a-101", role="member"), Actor(id="a-102", role="member"))
 
 
@@ -60,7 +60,7 @@ def group_script(slug: str) -> list[c.GroupCommand]:
                        managed_by="alumni", visibility="public",
                        objectives="Measure the command path of the audit ledger",
                        proposed_managers=(FOUNDER.id,)),  # fmt: skip
-        c.AppointManager(actor=MANAGER, group=slug, manager="m-second"),
+        c.AppointManager(actor=MANAGER, group=slug, manager="m-1002"),
         c.ApproveGroup(actor=OAR, group=slug, reason="objectives clear, two managers"),
         *(c.JoinGroup(actor=joiner, group=slug) for joiner in JOINERS),
     ]

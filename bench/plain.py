@@ -33,7 +33,7 @@ class PlainGroup(Aggregate):
 
 def plain_group(label: str, i: int) -> PlainGroup:
     return PlainGroup(f"bench-{label}-{i:05d}", f"Benchmark group {label}-{i}",
-                      "Measure the command path of the audit ledger", ["m-founder"], "m-founder",
+                      "Measure the command path of the audit ledger", ["m-1001"], "m-1001",
                       "member", "CERN-AG §4", HASH, HASH)  # fmt: skip
 
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -72,12 +71,16 @@ def ledger_database_url(settings: Settings) -> str:
 
 
 def build_ledger_engine(settings: Settings) -> Engine:
-    """The engine of the ledger database (its SQLite folder made if missing)."""
+    """The engine of the ledger database (its SQLite folder made if missing: 0700, and the
+    database file 0600)."""
     from infra.db import make_engine
+    from infra.files import private_dir, private_file
 
     if not settings.uses_postgres:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
+        private_dir(settings.var_dir)
+        private_file(settings.sqlite_path)
+    url = settings.connect_url(ledger_database_url(settings))
+    return make_engine(url, settings.database_schema, "OAR_DATABASE_URL")
 
 
 def store_position(settings: Settings) -> int:
@@ -87,7 +90,7 @@ def store_position(settings: Settings) -> int:
 
     if not settings.uses_postgres and not settings.sqlite_path.exists():
         return 0
-    engine = make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema)
+    engine = make_engine(settings.connect_url(ledger_database_url(settings)), settings.database_schema, "OAR_DATABASE_URL")
     try:
         return head_position(engine)
     finally:
@@ -125,7 +128,8 @@ def build_ledger(
     # tables (migrated by Alembic), the application's (the event store's) and the relay's
     # NOTIFY trigger.
     creating = settings.create_tables
-    with table_creation_lock(settings.connect_url(ledger_database_url(settings))) if creating else nullcontext():
+    url = settings.connect_url(ledger_database_url(settings))
+    with table_creation_lock(url, "OAR_DATABASE_URL") if creating else nullcontext():
         engine = build_ledger_engine(settings)
         if creating:
             ensure_schema(engine)
@@ -148,16 +152,31 @@ def build_ledger(
 
 def build_projection_engine(settings: Settings, url: str | None = None) -> Engine:
     """The read-model database (created if missing)."""
-    from infra.db import make_engine, table_creation_lock
+    from infra.db import make_engine, missing_columns, parse_database_url, table_creation_lock
+    from infra.files import private_dir, private_file, sqlite_file
     from projections.tables import read_models
 
+    source = ("--into" if url else "OAR_PROJECTION_DATABASE_URL" if settings.projection_database_url
+              else "OAR_DATABASE_URL")  # fmt: skip
     url = url or settings.projection_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    parse_database_url(url, source)
+    if (path := sqlite_file(url)) is not None:
+        private_dir(path.parent)
+        private_file(path)
     schema = settings.database_schema if url == settings.database_url else None
-    with table_creation_lock(settings.connect_url(url)):
-        engine = make_engine(settings.connect_url(url), schema)
+    with table_creation_lock(settings.connect_url(url), source):
+        engine = make_engine(settings.connect_url(url), schema, source)
         read_models.create_all(engine)
+    stale = missing_columns(engine, read_models)
+    if stale:
+        from infra.migrations.schema import SchemaOutOfDate
+
+        engine.dispose()
+        raise SchemaOutOfDate(
+            f"the read models were made by an older release (missing {', '.join(stale[:5])}): they are "
+            "derived data, so rebuild them with `oar-ledger replay --into URL` into a fresh database and "
+            "point OAR_PROJECTION_DATABASE_URL at it"
+        )
     return engine
 
 

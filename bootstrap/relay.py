@@ -27,6 +27,7 @@ def build_relay(ledger: Ledger, bootstrap: str, batch_size: int = 1000):
         batch_size=batch_size,
         wakeup=build_wakeup(ledger),
         ack_timeout=settings.kafka_ack_timeout_seconds,
+        max_message_bytes=settings.kafka_max_message_bytes,
     )
     ledger.closers.append(relay.close)
     return relay

@@ -7,13 +7,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
+from domain.fields import OpaqueId
 from domain.values import AuthMethod, Role
 
-OpaqueId = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
-]
-"""An opaque person id such as ``m-1042``: letters, digits and ``._:-``, 1-64 chars."""
+__all__ = ["CONSOLE", "Actor", "Authentication", "OpaqueId"]
 
 Issuer = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,255}$")]
 """A token issuer (an OIDC ``iss`` URL or the local issuer's id): printable ASCII, no spaces."""

@@ -1,26 +1,28 @@
 """Commands: what an actor asks the ledger to do, validated before any rule runs.
 
-Field constraints here are input validation (a malformed value is a usage error);
-the policy rules in ``domain.policy`` decide whether a well-formed command is allowed.
-The group's own commands are here; the shared base and types are in ``command_base``, the
-commands about events and sponsorships in ``gathering_commands``: all are re-exported, so
-``domain.commands`` names every command.
+Field constraints here are input validation (a malformed value is a usage error; the limits
+are ``domain.fields``'); the policy rules in ``domain.policy`` decide whether a well-formed
+command is allowed. The event commands are in ``domain.gathering_commands``, the common base in
+``domain.command_base``; both re-exported here.
 """
 
 from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from domain.actors import OpaqueId
-from domain.command_base import (  # noqa: F401 - re-exported
-    RESERVED_SLUGS,
-    ClauseRef,
-    Command,
-    GroupCommand,
+from domain.command_base import RESERVED_SLUGS, ClauseRef, Command, GroupCommand  # noqa: F401 - re-exported
+from domain.fields import (  # noqa: F401 - re-exported
+    Criterion,
+    Description,
     Money,
+    Name,
+    Objectives,
+    OpaqueId,
+    Platform,
     Reason,
     Slug,
-    Text,
+    Summary,
+    bounded_list,
 )
 from domain.gathering_commands import (  # noqa: F401 - re-exported
     ApproveGathering,
@@ -50,13 +52,13 @@ from domain.values import (
 
 
 class RequestGroup(GroupCommand):
-    name: Text
+    name: Name
     group_type: GroupType
     managed_by: ManagedBy
     visibility: Visibility
-    objectives: Text
-    membership_criteria: tuple[Text, ...] = ()
-    proposed_managers: tuple[OpaqueId, ...] = Field(min_length=1, max_length=3)
+    objectives: Objectives
+    membership_criteria: bounded_list(Criterion, "membership_criteria") = ()  # type: ignore[valid-type]
+    proposed_managers: bounded_list(OpaqueId, "proposed_managers", min_items=1)  # type: ignore[valid-type]
     policy_pack: PackName = PackName.CERN
 
     @field_validator("group")
@@ -95,13 +97,13 @@ class RequestMembership(GroupCommand):
 
 class ApproveMembership(GroupCommand):
     member: OpaqueId
-    criterion: Text
+    criterion: Criterion
     reason: Reason
 
 
 class RejectMembership(GroupCommand):
     member: OpaqueId
-    criterion: Text
+    criterion: Criterion
     reason: Reason
 
 
@@ -157,7 +159,7 @@ class ReactivateGroup(GroupCommand):
 class ReportSocialMediaSpace(GroupCommand):
     """§6: someone reports an external social-media space run for the group."""
 
-    platform: Text
+    platform: Platform
     reason: Reason
 
 
@@ -165,7 +167,7 @@ class ShareActivityPlan(GroupCommand):
     """LSE: the group shares its annual activity plan with the engagement team."""
 
     year: int = Field(ge=2000, le=2100)
-    summary: Text
+    summary: Summary
     reason: Reason | None = None
 
 
@@ -173,5 +175,5 @@ class ReportAlumniData(GroupCommand):
     """LSE: someone reports that the group keeps its own alumni database or mailing list."""
 
     kind: AlumniDataKind
-    description: Text
+    description: Description
     reason: Reason

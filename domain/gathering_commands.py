@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pydantic import AwareDatetime, Field
 
-from domain.actors import OpaqueId
-from domain.command_base import GroupCommand, Money, Reason, Slug, Text
+from domain.command_base import GroupCommand
+from domain.fields import Connection, Money, OpaqueId, Reason, Slug, Sponsor, Title, bounded_list, bounded_marks
 from domain.values import Attendance, Purpose, SponsorSector
 
 
@@ -18,10 +18,10 @@ class GatheringCommand(GroupCommand):
 
 
 class ProposeGathering(GatheringCommand):
-    title: Text
+    title: Title
     starts_at: AwareDatetime
     purpose: Purpose
-    connection: Text = Field(description="§21: the event's clear connection to the group")
+    connection: Connection = Field(description="§21: the event's clear connection to the group")
     for_financial_gain: bool = False
     political: bool = False
     fee_per_participant: Money = Decimal("0")
@@ -60,8 +60,8 @@ class RegisterParticipant(GatheringCommand):
 
 
 class RecordAttendance(GatheringCommand):
-    marks: dict[OpaqueId, Attendance] = Field(min_length=1)
-    unregistered_attendees: tuple[OpaqueId, ...] = ()
+    marks: bounded_marks(OpaqueId, Attendance, "marks")  # type: ignore[valid-type]
+    unregistered_attendees: bounded_list(OpaqueId, "unregistered_attendees") = ()  # type: ignore[valid-type]
 
 
 class SponsorshipCommand(GatheringCommand):
@@ -69,7 +69,7 @@ class SponsorshipCommand(GatheringCommand):
 
 
 class RequestSponsorship(SponsorshipCommand):
-    sponsor: Text = Field(description="the sponsoring organisation (not a person)")
+    sponsor: Sponsor = Field(description="the sponsoring organisation (not a person)")
     sector: SponsorSector
     bidding_for_cern_contracts: bool
     offers_cern_name_or_logo: bool

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import IO, Any
 
-from entrypoints.render import to_jsonable
+from entrypoints.render import safe_json, to_jsonable, visible
 from projections.queries import AUDIT_COLUMNS
 
 
@@ -38,15 +38,22 @@ def export_chunks(fmt: ExportFormat, rows: Iterable[dict[str, Any]]) -> Iterator
         yield _csv_line([*AUDIT_COLUMNS, "details"])
         for row in rows:
             plain = to_jsonable(row)
-            yield _csv_line([plain[c] for c in AUDIT_COLUMNS] + [json.dumps(row["details"], ensure_ascii=False)])
+            cells = [plain[c] for c in AUDIT_COLUMNS] + [json.dumps(row["details"], ensure_ascii=False)]
+            # a spreadsheet or terminal reading the CSV sees control characters as \xNN (use JSON for a lossless export)
+            yield _csv_line([visible(value) if isinstance(value, str) else value for value in cells])
     elif fmt is ExportFormat.JSONL:
         for row in rows:
-            yield json.dumps(to_jsonable(row), ensure_ascii=False) + "\n"
+            yield _json_row(row) + "\n"
     else:
         yield "["
         for count, row in enumerate(rows):
-            yield ("," if count else "") + "\n  " + json.dumps(to_jsonable(row), ensure_ascii=False)
+            yield ("," if count else "") + "\n  " + _json_row(row)
         yield "\n]\n"
+
+
+def _json_row(row: dict[str, Any]) -> str:
+    """One row as JSON, characters a terminal may act on written as ``\\uXXXX`` (same values)."""
+    return safe_json(json.dumps(to_jsonable(row), ensure_ascii=False))
 
 
 def _csv_line(values: list[Any]) -> str:

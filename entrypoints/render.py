@@ -1,9 +1,17 @@
-"""How results look: rich tables for people, JSON for programs (``--json``)."""
+"""How results look: rich tables for people, JSON for programs (``--json``).
+
+Everything shown is data, never markup or terminal control: both consoles have Rich
+markup and highlighting off, and every piece of text passes through ``visible`` (tables,
+lines, error messages) or ``safe_json`` (JSON), which turn control characters, bidi
+overrides and lone surrogates into visible escapes. Text typed today cannot hold them
+(``domain.text``), but stored text may be older, or tampered with.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,8 +20,10 @@ from typing import Any
 from uuid import UUID
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
+
+from domain.text import is_control
 
 
 def _width(stderr: bool = False, off_terminal: int = 160) -> int | None:
@@ -26,9 +36,35 @@ def _width(stderr: bool = False, off_terminal: int = 160) -> int | None:
     return None if Console(stderr=stderr).is_terminal else off_terminal
 
 
-out = Console(width=_width(off_terminal=240))
-err = Console(stderr=True, width=_width(stderr=True))
+def _console(stderr: bool = False, off_terminal: int = 160) -> Console:
+    """Markup, highlighting and emoji codes off: what is printed is shown as it is."""
+    return Console(stderr=stderr, width=_width(stderr, off_terminal), markup=False, highlight=False, emoji=False)
+
+
+out = _console(off_terminal=240)
+err = _console(stderr=True)
 LONGEST_UNBROKEN_WORD = 40
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: object, *, one_line: bool = False) -> str:
+    """``value`` as text whose control characters are shown as ``\\xNN`` / ``\\uNNNN``.
+    Line breaks stay, unless ``one_line`` (then they show as ``\\n`` too)."""
+    text = value if isinstance(value, str) else str(value)
+    if not any(is_control(c, allow_newline=True) for c in text) and not (one_line and "\n" in text):
+        return text
+    return "".join(
+        (r"\n" if c == "\n" else _escape(c)) if is_control(c, allow_newline=not one_line) else c for c in text
+    )
+
+
+def line(text: object, *, stream: Console | None = None, style: str | None = None, **options: Any) -> None:
+    """One line (or a few) of plain text (stdout by default): no markup, highlighting or hard wrapping."""
+    (stream or out).print(Text(visible(text), style=style or ""), soft_wrap=True, **options)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -48,8 +84,22 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal may act on."""
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the characters above written as ``\\uXXXX`` escapes (still valid JSON,
+    the same values)."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    return safe_json(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False))
+
+
 def print_json(value: Any) -> None:
-    print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    print(json_text(value))
 
 
 def print_receipt(receipt: Any, as_json: bool) -> None:
@@ -57,11 +107,12 @@ def print_receipt(receipt: Any, as_json: bool) -> None:
         print_json(receipt)
         return
     for name, version, position in zip(receipt.events, receipt.versions, receipt.positions, strict=True):
-        out.print(f"recorded {name} for group {receipt.group} (version {version}, ledger position {position})")
+        line(f"recorded {name} for group {receipt.group} (version {version}, ledger position {position})")
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     cells = [[_cell(value) for value in row] for row in rows]
+    title = visible(title, one_line=True)
     # Each column wide enough for its longest word (up to 40 characters): rich then wraps at
     # spaces and breaks no word. If the terminal is too narrow for that, each row is shown as
     # a block of "column: value" lines instead (as psql's expanded display), so no word is cut.
@@ -70,11 +121,11 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     if sum(widths) + 3 * len(columns) + 1 > (out.width or 80):
         _expanded(title, columns, cells)
         return
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Table(title=Text(title), title_justify="left", show_lines=False)
     for column, width in zip(columns, widths, strict=True):
         grid.add_column(column, overflow="fold", min_width=width)
     for row in cells:
-        grid.add_row(*row)
+        grid.add_row(*[Text(cell) for cell in row])
     out.print(grid)
 
 
@@ -89,16 +140,13 @@ def _expanded(title: str, columns: list[str], cells: list[list[str]]) -> None:
         for column, value in zip(columns, row, strict=True):
             wrapped = textwrap.wrap(value, max(width - label, 20), break_on_hyphens=False) or [""]
             lines += [f"{(column + ':') if i == 0 else '':<{label}}{part}" for i, part in enumerate(wrapped)]
-    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
-
-
-_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")
+    out.print(Text("\n".join(lines)), soft_wrap=True)
 
 
 def _cell(value: Any) -> str:
-    """A table cell: what a person typed is shown, never interpreted (no rich markup, no
-    terminal control characters)."""
-    return escape(_text(value).translate(_CONTROL))
+    """A table cell: what a person typed is shown, never interpreted (markup is off; control
+    characters shown as escapes by ``visible``)."""
+    return visible(_text(value))
 
 
 def _text(value: Any) -> str:

@@ -7,12 +7,38 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
-from sqlalchemy.engine import make_url
+
+from infra.redaction import redact_url, remember_url
 
 metadata = MetaData()
 """Tables of the ledger database that are not the event store's own."""
+
+SUPPORTED_DRIVERS = frozenset({"sqlite", "postgresql", "postgres", "postgresql+psycopg"})
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that cannot be used: malformed, or of an unsupported kind."""
+
+
+def parse_database_url(url: str, source: str = "database URL") -> URL:
+    """The parsed URL, or DatabaseUrlError naming ``source`` (e.g. OAR_DATABASE_URL) and
+    the URL with its password hidden."""
+    remember_url(url)
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a malformed port fails here or in make_url
+    except (ArgumentError, ValueError) as problem:
+        raise DatabaseUrlError(f"invalid {source} {redact_url(url)!r}: {problem}") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"invalid {source} {redact_url(url)!r}: unsupported database {parsed.drivername!r} "
+            "(use sqlite:///PATH or postgresql://USER@HOST:PORT/DB)"
+        )
+    return parsed
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -23,8 +49,9 @@ def sqlalchemy_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, schema: str | None = None) -> Engine:
+def make_engine(url: str, schema: str | None = None, source: str = "database URL") -> Engine:
     """An engine whose connections see ``schema`` first (PostgreSQL) or wait for locks (SQLite)."""
+    parse_database_url(url, source)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -42,12 +69,13 @@ DDL_LOCK_TIMEOUT = "120s"
 
 
 @contextmanager
-def table_creation_lock(url: str) -> Iterator[None]:
+def table_creation_lock(url: str, source: str = "database URL") -> Iterator[None]:
     """Serialise table creation between processes: on PostgreSQL a session advisory lock,
     one per database (catalogs such as ``pg_type`` are shared by its schemas), waited for
     at most ``DDL_LOCK_TIMEOUT``. Without it, processes starting at once on a fresh
     database fail with ``tuple concurrently updated`` or a ``pg_type`` unique violation.
     SQLite serialises writers itself (busy timeout)."""
+    parse_database_url(url, source)
     if url.startswith("sqlite"):
         yield
         return
@@ -71,3 +99,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def missing_columns(engine: Engine, tables: MetaData) -> list[str]:
+    """``table.column`` for every declared column that the database's table lacks (tables made
+    by an older release; ``create_all`` adds tables, never columns)."""
+    found = inspect(engine)
+    missing = []
+    for table in tables.sorted_tables:
+        if not found.has_table(table.name):
+            continue
+        present = {column["name"] for column in found.get_columns(table.name)}
+        missing += [f"{table.name}.{column.name}" for column in table.columns if column.name not in present]
+    return missing

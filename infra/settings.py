@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         30, ge=1, le=600, description="A batch not acknowledged within this means a stalled broker: log, reconnect, retry"
     )
     relay_max_backoff_seconds: float = Field(30, ge=1, le=600, description="Longest wait between the relay's retries")
+    kafka_max_message_bytes: int = Field(
+        1_048_576, ge=1024, le=100 * 1_048_576,
+        description="Largest message the relay sends (the producer's max_request_size); keep it at most the "
+        "ledger topic's max.message.bytes. Raise both to publish an event refused as too large",
+    )
     kafka_security_protocol: str | None = None
     kafka_ssl_cafile: str | None = None
     kafka_ssl_certfile: str | None = None

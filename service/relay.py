@@ -10,7 +10,11 @@ and one group's events are never reordered (one key, one partition).
 Every wait on the broker is bounded (``kafka_*_timeout`` settings): a batch not
 acknowledged in time means a stalled broker, handled like an outage (logged with the
 backlog, producer rebuilt, retried with backoff). A message the broker refuses for
-good (``infra.kafka.refusals``) stops the relay with :class:`MessageRefused`.
+good (``infra.kafka.refusals``: too large, not authorised, a topic policy) is recorded as a
+refusal and stops the relay with :class:`MessageRefused` — ``--once`` and follow mode alike.
+It is never skipped (its group's later events would arrive with a version gap): everything
+before it is published and recorded, nothing after it is sent, and the next start sends it
+again; once the broker takes it, its refusal is marked resolved.
 """
 
 from __future__ import annotations
@@ -29,26 +33,16 @@ from kafka.errors import KafkaError
 from infra.kafka.config import close_producer, producer_config
 from infra.observability.metrics import EVENTS_PUBLISHED, EVENTS_REFUSED
 from infra.kafka.envelope import encode_stored
-from infra.kafka.refusals import reason, refuses_message, skippable
-from infra.kafka.relay_state import Refusal, RelayProgress, RelayStateStore
+from infra.kafka.refusals import reason, refuses_message
+from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec
 from infra.store.wakeup import Wakeup
 from service.read_ahead import Encoded, ReadAhead
-from service.relay_checks import BrokerDataLoss, RelayError, check_broker, cluster_id
+from service.relay_checks import BrokerDataLoss, MessageRefused, RelayError, check_broker, cluster_id
 
 __all__ = ["BrokerDataLoss", "MessageRefused", "Relay", "RelayError"]
 
 log = logging.getLogger("oar.relay")
-
-
-class MessageRefused(RelayError):
-    """The broker (or the producer, before sending) refuses an event for good for a reason
-    that is not about its size (not authorised, a topic policy): retrying cannot help, and
-    skipping would skip every event. Everything before it is published and recorded."""
-
-    def __init__(self, position: int, group_id: str, error: BaseException) -> None:
-        self.position, self.group_id, self.reason = position, group_id, reason(error)
-        super().__init__(f"the event at ledger position {position} (group {group_id}) cannot be published: {self.reason}")
 
 
 @cache
@@ -62,16 +56,17 @@ def _encode(n: Any) -> Encoded:
 
 
 Pending = tuple[int, bytes, Any]
-"""(ledger position, key, the send's future, or the error refusing it, or None if skipped)."""
+"""(ledger position, key, the send's future or the error refusing it)."""
 
 
 class Relay:
     def __init__(self, recorder: Any, state: RelayStateStore, client: dict[str, Any], spec: TopicSpec,
-                 batch_size: int = 1000, wakeup: Wakeup | None = None, ack_timeout: float = 30.0) -> None:  # fmt: skip
+                 batch_size: int = 1000, wakeup: Wakeup | None = None, ack_timeout: float = 30.0,
+                 max_message_bytes: int = 1_048_576) -> None:  # fmt: skip
         self.recorder, self.state, self.client, self.spec = recorder, state, client, spec
-        self.batch_size, self.ack_timeout = batch_size, ack_timeout
+        self.batch_size, self.ack_timeout, self.max_message_bytes = batch_size, ack_timeout, max_message_bytes
         self.wakeup = wakeup  # when idle: woken as soon as events are stored (else a plain sleep)
-        self.refused: list[Refusal] = []  # refusals recorded by this relay (the CLI prints them)
+        self._unresolved: set[int] = set()  # positions refused before: resolved once acknowledged
         self._producer: KafkaProducer | None = None
 
     # -- checks (service/relay_checks.py) -------------------------------------------
@@ -87,77 +82,70 @@ class Relay:
     # -- publishing ----------------------------------------------------------------
 
     def drain(self, on_batch: Callable[[int, int], None] | None = None) -> int:
-        """Publish every event not yet acknowledged; return how many were handled (sent,
-        or refused as too large and recorded).
+        """Publish every event not yet acknowledged; return how many were sent and
+        acknowledged. Raises :class:`MessageRefused` on an event the broker refuses for good.
 
         Batches are read and encoded ahead in a thread (``ReadAhead``) while this one
         sends, and batch N is acknowledged (its position recorded) after batch N+1 was
         handed to the producer, so the producer never waits for the reading or for the
         acknowledgement barrier. A position is still recorded only once every event up
-        to it was acknowledged or its refusal recorded."""
+        to it was acknowledged."""
         progress = self.state.load()
         progress.cluster_id = progress.cluster_id or cluster_id(self.client)
-        already_refused = {r.position for r in self.state.refusals()}  # never sent again
+        self._unresolved = {r.position for r in self.state.refusals(unresolved=True)}  # sent again
         sent, unacknowledged = 0, None
         with ReadAhead(self.recorder.select_notifications, _encode, progress.position, self.batch_size) as batches:
             for batch in batches:
-                pending = self._send(batch, already_refused)
+                pending = self._send(batch)
                 if unacknowledged is not None:
                     sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
                 unacknowledged = pending
                 if _stops(pending):
-                    break  # a refusal that is not about size: send nothing after it
+                    break  # refused before it was sent: send nothing after it
         if unacknowledged is not None:
             sent += self._acknowledge(unacknowledged, progress, on_batch, sent)
         return sent
 
-    def _send(self, batch: list[Encoded], already_refused: set[int]) -> list[Pending]:
+    def _send(self, batch: list[Encoded]) -> list[Pending]:
         producer, topic = self._get_producer(), self.spec.name
         pending: list[Pending] = []
         for position, key, value, headers in batch:
-            if position in already_refused:
-                pending.append((position, key, None))
-                continue
             try:
                 pending.append((position, key, producer.send(topic, key=key, value=value, headers=headers)))
             except KafkaError as error:  # e.g. larger than the producer's max_request_size
                 if not refuses_message(error):
                     raise
                 pending.append((position, key, error))
-                if not skippable(error):
-                    break
+                break  # nothing after a refused message is sent
         return pending
 
     def _acknowledge(self, pending: list[Pending], progress: RelayProgress,
                      on_batch: Callable[[int, int], None] | None, sent: int) -> int:  # fmt: skip
         """Wait for the batch's acknowledgements under one deadline, then record how far
-        they go: to the end, or to the message before one refused for a reason other than
-        its size, or before the first one not acknowledged in time (a stalled broker)."""
+        they go: to the end, or to the message before the first one refused for good (its
+        refusal recorded, :class:`MessageRefused` raised) or not acknowledged in time (a
+        stalled broker). A message refused before and now acknowledged resolves its refusal."""
         deadline = time.monotonic() + self.ack_timeout
         done = None
         try:
             for position, key, outcome in pending:
                 if isinstance(outcome, BaseException):
                     error = outcome
-                elif outcome is None:  # refused before and recorded: skipped again
-                    done = position
-                    continue
                 else:
                     try:  # KafkaTimeoutError once the deadline passes: a stalled broker
                         metadata = outcome.get(timeout=max(0.001, deadline - time.monotonic()))
-                        progress.partitions[metadata.partition] = (metadata.offset, position)
+                        if metadata.offset >= 0:  # -1: a retried batch the broker already had (no offset given)
+                            progress.partitions[metadata.partition] = (metadata.offset, position)
                         EVENTS_PUBLISHED.inc()
+                        if position in self._unresolved:
+                            self._resolve(position)
                         done = position
                         continue
                     except KafkaError as failed:
                         error = failed
-                if skippable(error):
-                    self._refuse(position, key, error)
-                    done = position
-                elif refuses_message(error):
-                    raise MessageRefused(position, _group(key), error) from None
-                else:
-                    raise error
+                if refuses_message(error):
+                    raise self._refuse(position, key, error) from None
+                raise error
         finally:
             if done is not None:
                 progress.position = done
@@ -166,17 +154,27 @@ class Relay:
             on_batch(sent + len(pending), progress.position)
         return len(pending)
 
-    def _refuse(self, position: int, key: bytes, error: BaseException) -> None:
+    def _refuse(self, position: int, key: bytes, error: BaseException) -> MessageRefused:
+        """Record and log the refusal; the error that stops the relay."""
         refusal = self.state.record_refusal(position, _group(key), reason(error))
-        self.refused.append(refusal)
         EVENTS_REFUSED.inc()
-        log.error("%s; skipped and recorded as a refusal (later events are published; "
-                  "`oar-ledger verify` reports it)", refusal.describe())  # fmt: skip
+        log.error("%s; the relay stops: everything before it is published, nothing after it is sent. "
+                  "Remove the cause (too large: raise the topic's max.message.bytes and "
+                  "OAR_KAFKA_MAX_MESSAGE_BYTES, README Reliability) and start it again: it sends this "
+                  "event again", refusal.describe())  # fmt: skip
+        return MessageRefused(position, _group(key), error)
+
+    def _resolve(self, position: int) -> None:
+        self.state.resolve_refusal(position)
+        self._unresolved.discard(position)
+        log.info("the event at ledger position %d, refused before, is now published; its refusal is resolved",
+                 position)  # fmt: skip
 
     def follow(self, stop: threading.Event, idle_wait: float = 0.5, max_backoff: float = 30.0,
                after_drain: Callable[[], None] | None = None) -> None:  # fmt: skip
         """Publish until ``stop`` is set, surviving broker outages and stalls with backoff.
-        ``after_drain`` (e.g. the checkpointer) runs after every pass."""
+        ``after_drain`` (e.g. the checkpointer) runs after every pass. A message refused
+        for good stops it (:class:`MessageRefused`), as in ``drain``."""
         delay, checked = 1.0, False
         while not stop.is_set():
             try:
@@ -224,7 +222,8 @@ class Relay:
 
     def _get_producer(self) -> KafkaProducer:
         if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
+            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout),
+                                           max_request_size=self.max_message_bytes)  # fmt: skip
         return self._producer
 
 
@@ -233,5 +232,5 @@ def _group(key: bytes) -> str:
 
 
 def _stops(pending: list[Pending]) -> bool:
-    """The batch ends with a refusal that stops the relay (not about the message's size)."""
-    return bool(pending) and isinstance(pending[-1][2], BaseException) and not skippable(pending[-1][2])
+    """The batch ends with a message refused before it was sent: the relay stops there."""
+    return bool(pending) and isinstance(pending[-1][2], BaseException)

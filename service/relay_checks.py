@@ -1,6 +1,7 @@
 """The relay's checks of the broker before it publishes: the topic exists, the cluster is the
 one it published to, and each partition still holds the last message it acknowledged
-(read back at its recorded offset). A broker that lost data stops the relay."""
+(read back at its recorded offset). A broker that lost data stops the relay; so does a
+message the broker refuses for good (:class:`MessageRefused`, raised by the relay)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+from infra.kafka.refusals import reason
 from infra.kafka.relay_state import RelayProgress
 from infra.kafka.topics import TopicSpec, check_topics
 
@@ -18,6 +20,17 @@ class RelayError(Exception):
 
 class BrokerDataLoss(RelayError):
     """The broker no longer holds what it acknowledged: republish from the store."""
+
+
+class MessageRefused(RelayError):
+    """The broker (or the producer, before sending) refuses an event for good (too large,
+    not authorised, a topic policy): the relay stops on it. Everything before it is published
+    and recorded, nothing after it is sent; the refusal is recorded, and the next start sends
+    the event again (it succeeds once the cause is removed, e.g. a raised size limit)."""
+
+    def __init__(self, position: int, group_id: str, error: BaseException) -> None:
+        self.position, self.group_id, self.reason = position, group_id, reason(error)
+        super().__init__(f"the event at ledger position {position} (group {group_id}) cannot be published: {self.reason}")
 
 
 def check_broker(client: dict[str, Any], spec: TopicSpec, progress: RelayProgress) -> RelayProgress:
@@ -35,7 +48,8 @@ def check_broker(client: dict[str, Any], spec: TopicSpec, progress: RelayProgres
         )
     if any("missing" in problem for problem in problems):
         raise BrokerDataLoss(f"topic {spec.name} is gone; {progress.position} events had been published")
-    expected = {TopicPartition(spec.name, p): v for p, v in progress.partitions.items()}
+    # An offset of -1 (recorded by earlier releases for a retried batch) names no message to check.
+    expected = {TopicPartition(spec.name, p): v for p, v in progress.partitions.items() if v[0] >= 0}
     found = _read_at(client, {tp: offset for tp, (offset, _) in expected.items()})
     for tp, (offset, position) in sorted(expected.items()):
         if found.get(tp) != position:

@@ -12,10 +12,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from entrypoints.api.context import context
 from infra.auth.errors import InvalidToken
+from domain.fields import ID_PATTERN
 from service.access import Principal, principal_from_claims
 
 bearer = HTTPBearer(auto_error=False, description="A token of the configured OIDC issuer or the local issuer")
-SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")  # the ledger's opaque person ids
+SUBJECT = re.compile(rf"^{ID_PATTERN.pattern}$")  # the ledger's opaque person ids (domain/fields.py)
 
 
 def current_principal(

@@ -10,7 +10,8 @@ import typer
 from bootstrap import build_ledger, build_projection_engine
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out
+from entrypoints.render import err, line, out
+from infra.redaction import redact_url
 from infra.contracts import DRIFT_HINT, check_contracts, write_contracts
 from infra.migrations import HEAD
 
@@ -30,8 +31,8 @@ def init(ctx: typer.Context) -> None:
     settings = state(ctx).settings.model_copy(update={"create_tables": True})
     build_ledger(settings).close()  # the event store, and the ledger's tables migrated to the newest schema
     build_projection_engine(settings).dispose()
-    out.print(f"ledger tables ready in {settings.database_url or settings.sqlite_path} (schema {HEAD})")
-    out.print(f"read-model tables ready in {settings.projection_url}")
+    line(f"ledger tables ready in {redact_url(settings.database_url) or settings.sqlite_path} (schema {HEAD})")
+    line(f"read-model tables ready in {redact_url(settings.projection_url)}")
 
 
 @db_app.command("upgrade")
@@ -51,7 +52,7 @@ def upgrade(ctx: typer.Context) -> None:
     finally:
         engine.dispose()
     change = "already up to date" if before == after else f"migrated from {before or 'an empty database'}"
-    out.print(f"ledger tables at schema {after}: {change}")
+    line(f"ledger tables at schema {after}: {change}")
 
 
 @db_app.command("backup")
@@ -67,7 +68,7 @@ def backup(
     from infra.backup import backup as back_up
 
     back_up(state(ctx).settings, out_file)
-    out.print(f"ledger database backed up to {out_file}", markup=False)
+    line(f"ledger database backed up to {out_file}")
 
 
 @db_app.command("restore")
@@ -89,7 +90,7 @@ def restore(
         put_back(settings, backup_file, engine)
     finally:
         engine.dispose()
-    out.print(f"ledger database restored from {backup_file}", markup=False)
+    line(f"ledger database restored from {backup_file}")
 
 
 @contracts_app.command("write")
@@ -108,7 +109,7 @@ def check(folder: Folder = Path("contracts")) -> None:
 
     problems = check_contracts(folder) + check_openapi(folder)
     for problem in problems:
-        err.print(problem, markup=False)
+        line(problem, stream=err)
     if problems:
         raise CliError(DRIFT_HINT, ExitCode.INTEGRITY)
     out.print("contracts match the event models")
@@ -127,7 +128,7 @@ def probe(
         raise CliError(f"invalid url: {url!r} is not an http(s) address")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - scheme checked above
-            out.print(f"{answer.status} {answer.read(300).decode('utf-8', 'replace')}", markup=False)
+            line(f"{answer.status} {answer.read(300).decode('utf-8', 'replace')}")
     except urllib.error.HTTPError as failed:
         raise CliError(f"{url} answered {failed.code}: {failed.read(300).decode('utf-8', 'replace')}",
                        ExitCode.UNAVAILABLE) from None  # fmt: skip

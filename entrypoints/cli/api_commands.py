@@ -61,7 +61,8 @@ def issue(
     if settings.oidc_issuer:
         raise CliError("tokens come from the OIDC issuer (OAR_OIDC_ISSUER is set), not from the ledger")
     if not SUBJECT.match(subject):
-        raise CliError("invalid --subject: an opaque id (letters, digits, ._:- ; 1-64 characters)")
+        raise CliError("invalid --subject: not an opaque id (a lowercase kind prefix, a dash, then a number of "
+                       "1-8 digits or a UUID, e.g. m-1042); names, logins and e-mail addresses are refused")
     match = TTL.match(ttl)
     if match is None or int(match.group(1)) == 0:
         raise CliError("invalid --ttl: a positive number and s, m, h or d, e.g. 30m or 8h")

@@ -11,9 +11,10 @@ import typer
 
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
+from entrypoints.cli.output_files import output_file
 from entrypoints.cli.read_commands import _projections
 from entrypoints.exports import ExportFormat, write_export
-from entrypoints.render import out, print_json, table
+from entrypoints.render import line, print_json, table
 from projections.queries import audit_page, audit_rows, group_id_of
 
 
@@ -54,8 +55,8 @@ def _group_id(connection: Any, slug: str | None) -> str | None:
 
 def _export(connection: Any, fmt: ExportFormat, path: Path | None, group_id: str | None) -> None:
     rows = audit_rows(connection, group_id)
-    opened = open(path, "w", newline="", encoding="utf-8") if path else nullcontext(sys.stdout)
+    opened = output_file(path) if path else nullcontext(sys.stdout)
     with opened as stream:
         count = write_export(fmt, rows, stream)
     if path:
-        out.print(f"exported {count} audit row(s) to {path} ({fmt.value})")
+        line(f"exported {count} audit row(s) to {path} ({fmt.value})")

@@ -101,8 +101,9 @@ def publish_embedded(cli: CliState) -> None:
     """Embedded default only: if the development broker runs, publish at once so a
     single user sees the topic filled. With a configured Kafka the relay service
     publishes; a command never fails because publishing could not happen now."""
-    from entrypoints.render import err
+    from entrypoints.render import err, line
     from infra.kafka.runtime import running_dev_broker
+    from infra.redaction import redact
 
     if cli.settings.kafka_bootstrap_servers:
         return
@@ -123,5 +124,5 @@ def publish_embedded(cli: CliState) -> None:
     except RelayBusy:
         err.print("stored; the running relay will publish it")
     except Exception as problem:  # noqa: BLE001 - the command itself succeeded
-        err.print(f"stored; not published now ({problem}); `oar-ledger relay` will catch up")
+        line(redact(f"stored; not published now ({problem}); `oar-ledger relay` will catch up"), stream=err)
 

@@ -10,6 +10,7 @@ import typer
 from bootstrap import build_ledger, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.render import out
+from infra.redaction import redact_url
 from infra.clock import SimulatedClock
 from entrypoints.demo.script import DemoRun
 from entrypoints.demo.evidence import checkpoint_and_verify
@@ -34,7 +35,7 @@ def demo(ctx: typer.Context) -> None:
     clock = SimulatedClock(REVIEW_DATE)
     ledger = build_ledger(settings, clock)
     try:
-        out.print(f"Recording the demo year into {settings.database_url or settings.sqlite_path} ...")
+        out.print(f"Recording the demo year into {redact_url(settings.database_url) or settings.sqlite_path} ...")
         run = DemoRun(app=ledger.app, clock=clock, suffix=secrets.token_hex(2))
         run_year(run)
         clock.set(REVIEW_DATE)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from entrypoints.cli.context import CliState
 from entrypoints.cli.errors import CliError
-from entrypoints.render import err
+from entrypoints.cli.output_files import write_text
+from entrypoints.render import err, line
 from infra.evidence.signing import configured_verifier
 from service.evidence.bundle import bundle_keys, evidence_bundle
 
@@ -20,15 +21,7 @@ def write_bundle(cli: CliState, event_id: str, at_size: int | None, path: Path) 
     if not keys:
         raise CliError("no verifier key for the bundle: run `oar-ledger keys init` (or set OAR_VERIFIER_KEY)")
     bundle = evidence_bundle(cli.ledger, event_id, configured, at_size)
-    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as problem:
-        partial.unlink(missing_ok=True)
-        raise CliError(f"cannot write {path}: {problem.strerror}") from None
-    err.print(f"evidence bundle for event {event_id} written to {path}; check it anywhere with "
-              f"`python check_bundle.py {path.name} " + " ".join(f"--key '{k}'" for k in keys) + "`",
-              markup=False, soft_wrap=True)  # fmt: skip
+    write_text(path, json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", "--bundle")
+    line(f"evidence bundle for event {event_id} written to {path}; check it anywhere with "
+         f"`python check_bundle.py {path.name} " + " ".join(f"--key '{k}'" for k in keys) + "`", stream=err)  # fmt: skip
     return bundle

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import out
+from entrypoints.render import line
 from infra.evidence.errors import EvidenceError, KeyFileError, MissingSigningKey, NotCovered
 
 
@@ -26,5 +26,6 @@ def evidence_errors() -> Iterator[None]:
 
 
 def say(text: str, **kwargs: object) -> None:
-    """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole)."""
-    out.print(text, markup=False, highlight=False, soft_wrap=True, **kwargs)
+    """Plain text on stdout: no rich markup, highlighting or hard wrapping (hashes stay whole);
+    control characters shown as escapes."""
+    line(text, **kwargs)

@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 
 from domain import commands as c
+from domain.fields import distinct
 from domain.values import Purpose, SponsorSector
 from entrypoints.cli.context import run_command
+from entrypoints.cli.errors import CliError
 from entrypoints.cli.options import Actor, ActingRole, EventSlug, GroupSlug, MemberId, Reason, actor
 
 event_app = typer.Typer(help="Propose, decide and list group events (§20-§24, Annex 1).", no_args_is_help=True)
@@ -102,6 +104,10 @@ def record(
     attended: Ids = None, did_not_attend: Ids = None, unregistered: Ids = None,
 ) -> None:  # fmt: skip
     """Mark registered participants attended / did not attend; log unregistered attendees (§30, Annex 1)."""
+    try:
+        distinct([*(attended or ()), *(did_not_attend or ())])  # one mark per participant
+    except ValueError as problem:
+        raise CliError(f"invalid attended/did-not-attend: {problem}") from None
     marks = {m: "attended" for m in attended or ()} | {m: "did-not-attend" for m in did_not_attend or ()}
     run_command(
         ctx, c.RecordAttendance, actor=actor(actor_id, role), group=group,

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bootstrap import build_checkpoint_hook, build_checkpointer, build_relay, build_relay_lock
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out
+from entrypoints.render import err, line, out
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.runtime import bootstrap_servers, dev_broker_session
 from infra.kafka.topics import check_topics, ensure_topics
@@ -71,7 +71,7 @@ def check(ctx: typer.Context) -> None:
     settings = state(ctx).settings
     problems = check_topics(kafka_client_config(settings, require_bootstrap(settings)), topic_specs(settings))
     for problem in problems:
-        err.print(problem, markup=False)
+        line(problem, stream=err)
     if problems:
         raise CliError(f"{len(problems)} topic problem(s)", ExitCode.INTEGRITY)
     out.print("topics OK")
@@ -151,10 +151,4 @@ def _drain_with_progress(relay_, topic: str) -> None:
     with Progress(*columns, console=err, transient=True, disable=pending < 5000) as progress:
         task = progress.add_task("publish", total=pending)
         sent = relay_.drain(on_batch=lambda done, _: progress.update(task, completed=done))
-    refused = len(relay_.refused)
-    out.print(f"published {sent - refused} event(s) to {topic}; ledger position {relay_.state.load().position}")
-    if refused:
-        for refusal in relay_.refused:
-            err.print(f"REFUSED: {refusal.describe()}; skipped and recorded", markup=False, highlight=False)
-        raise CliError(f"{refused} event(s) refused by the broker for good and skipped (recorded as refusals, "
-                       "reported by `oar-ledger verify`); later events are published", ExitCode.INTEGRITY)
+    out.print(f"published {sent} event(s) to {topic}; ledger position {relay_.state.load().position}")

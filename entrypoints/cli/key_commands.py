@@ -10,7 +10,8 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
 from entrypoints.cli.evidence_support import evidence_errors
-from entrypoints.render import err, print_json, table
+from entrypoints.cli.output_files import write_text
+from entrypoints.render import err, line, print_json, table
 from infra.evidence.key_set import KeySet
 from infra.evidence.keys import generate_key
 from infra.evidence.signing import key_name, load_signer, signing_key_path
@@ -51,8 +52,8 @@ def keys_public(
     with evidence_errors():
         vkey = load_signer(settings).verifier_key()
     if out_file is not None:
-        out_file.write_text(vkey + "\n", encoding="utf-8")
-        err.print(f"verifier key written to {out_file}", markup=False)
+        write_text(out_file, vkey + "\n")
+        line(f"verifier key written to {out_file}", stream=err)
     if json_flag or state(ctx).json_output:
         print_json({"verifier_key": vkey, "name": key_name(settings), "algorithm": "Ed25519"})
     else:

@@ -3,7 +3,9 @@ translation of errors into exit codes."""
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from typing import Annotated
 
 import typer
@@ -45,8 +47,8 @@ COMMANDS: tuple[LazyCommand, ...] = tuple(
         ("witness", "witness_commands:witness_app", "An independent witness that cosigns checkpoints (C2SP tlog-cosignature)."),
         ("checkpoints", "checkpoint_list:checkpoints", "The signed checkpoints: tree size, time, root, which key signed it, cosigners, published."),
         ("checkpoint", "evidence_commands:checkpoint", "Extend the Merkle tree from the store and sign a checkpoint (when due, or --force)."),
-        ("prove", "evidence_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
-        ("verify-proof", "evidence_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
+        ("prove", "proof_commands:prove", "An inclusion proof for an event, or a consistency proof between two checkpoints."),
+        ("verify-proof", "proof_commands:verify_proof", "Check a proof offline, with only the public key: exit 0 valid, 7 invalid."),
         ("verify", "verify_command:verify", "Check the event store (hash chains), the Merkle leaves and signed checkpoints, the refusal log, the relay's refusals, the ledger topic, the projections' audit trail and every read-model row against each other; exit 7 on any mismatch, naming the first position where they disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local signing key) checked the checkpoint signatures."),
         # the HTTP API
         ("serve", "api_commands:serve", "Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."),
@@ -74,9 +76,9 @@ def create_app() -> typer.Typer:
         help=(
             "Event-sourced audit ledger for CERN alumni groups. Every decision is an "
             "immutable event citing the guideline clause that governed it.\n\n"
-            "Exit codes: 0 ok, 2 usage/validation, 3 refused by a rule, 4 not found, 5 conflict, "
-            "6 broker unavailable, 7 integrity problem (data lost or altered), 8 verify could not check "
-            "the checkpoint signatures (no trusted key)."
+            "Exit codes: 0 ok, 1 internal error (a bug), 2 usage/validation/configuration, 3 refused by a "
+            "rule, 4 not found, 5 conflict, 6 broker or database unavailable, 7 integrity problem (data lost "
+            "or altered), 8 verify could not check the checkpoint signatures (no trusted key)."
         ),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
@@ -95,10 +97,17 @@ def _root(
 ) -> None:
     from entrypoints.cli.context import CliState
     from infra.observability.logs import configure_logging, new_command_id
+    from infra.redaction import install_log_redaction, remember_secrets, remember_url
     from infra.settings import Settings
 
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
+    install_log_redaction()  # every secret of the settings, control characters as escapes
+    for url in (settings.database_url, settings.projection_database_url):
+        remember_url(url)
+    secrets = (settings.kafka_sasl_password, settings.database_password, settings.token, settings.oidc_client_secret)
+    remember_secrets([secret.get_secret_value() if secret else None for secret in secrets])
+    remember_secrets([token])
     if settings.policy_pack_versions:  # every command then checks rules with them (--help imports no pack)
         from bootstrap import install_policy_packs
 
@@ -118,13 +127,13 @@ def run(argv: list[str] | None = None) -> None:
         from entrypoints.cli.help_words import use_words
 
         use_words(get_command(create_app()))(args=argv, prog_name="oar-ledger")
-    except Exception as error:  # noqa: BLE001 - translated below, or re-raised as a bug
-        from entrypoints.cli.errors import translate
-        from entrypoints.render import err
+    except Exception as error:  # noqa: BLE001 - every error is translated, none shows a traceback
+        from entrypoints.cli.errors import ExitCode, translate
+        from entrypoints.render import err, line
+        from infra.redaction import redact
 
-        translated = translate(error)
-        if translated is None:
-            raise
-        code, message = translated
-        err.print(message, markup=False, highlight=False)
+        code, message = translate(error)
+        if code == ExitCode.INTERNAL and os.environ.get("OAR_DEBUG"):
+            line(redact("".join(traceback.format_exception(error))), stream=err)
+        line(message, stream=err)
         sys.exit(code)

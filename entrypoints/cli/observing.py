@@ -14,14 +14,14 @@ from infra.settings import Settings
 
 
 @contextmanager
-def observability(settings: Settings, health: Health, collector: Any = None) -> Iterator[None]:
+def observability(settings: Settings, health: Health, collector: Any = None, registry: Any = None) -> Iterator[None]:
     """Serve /metrics, /healthz and /readyz while the command runs (if a port is set)."""
     if settings.metrics_port is None:
         yield
         return
     if collector is not None:
         metrics.REGISTRY.register(collector)
-    server = serve(settings.metrics_host, settings.metrics_port, health)
+    server = serve(settings.metrics_host, settings.metrics_port, health, registry or metrics.REGISTRY)
     try:
         yield
     finally:

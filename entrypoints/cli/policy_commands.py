@@ -13,7 +13,7 @@ from domain.policy.catalogue import describe
 from domain.policy.registry import installed_packs, policy_pack
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
-from entrypoints.render import err, out, print_json, table
+from entrypoints.render import err, line, out, print_json, table
 from infra.clock import system_clock
 from infra.rules_catalogue import DRIFT_HINT, CatalogueError, check_catalogue, write_catalogue
 
@@ -37,9 +37,8 @@ def show(
         return
     for info in packs:
         since = info["effective_from"] or "the start (undated)"
-        out.print(f"[bold]{info['pack']} v{info['version']}[/bold] on {day}: {info['title']}, in force from {since}",
-                  markup=True, highlight=False)  # fmt: skip
-        out.print(f"  {info['amendment']}", markup=False, highlight=False)
+        line(f"{info['pack']} v{info['version']} on {day}: {info['title']}, in force from {since}", style="bold")
+        line(f"  {info['amendment']}")
         rows = [[c["command"], c["clause"], "\n".join(f"{r['rule']} ({r['clause']})" for r in c["rules"])]
                 for c in info["commands"]]  # fmt: skip
         table(f"Commands governed by {info['pack']} v{info['version']}", ["command", "clause recorded", "rules"], rows)

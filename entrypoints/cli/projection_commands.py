@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import signal
 import threading
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine, inspect
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from bootstrap import build_projection_engine, build_projector
@@ -15,9 +17,11 @@ from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.kafka_commands import require_bootstrap
 from entrypoints.cli.observing import observability, projector_observer
-from entrypoints.render import err, out
+from entrypoints.render import err, line, out
 from infra.observability.http import Health
 from infra.db import make_engine
+from infra.redaction import redact_url
+from projections.tables import STATE_TABLES
 from projections.compare import compare
 from projections.queries import group_rows
 
@@ -41,7 +45,7 @@ def project(ctx: typer.Context, once: Annotated[bool, typer.Option("--once", hel
             finally:
                 projector.close()
         else:
-            out.print(f"projecting {settings.ledger_topic} into {settings.projection_url}; Ctrl-C to stop")
+            line(f"projecting {settings.ledger_topic} into {redact_url(settings.projection_url)}; Ctrl-C to stop")
             make = lambda: build_projector(settings, engine, bootstrap)  # noqa: E731
             with observability(settings, health):
                 applied = follow(make, stop, max_backoff=settings.relay_max_backoff_seconds,
@@ -60,7 +64,7 @@ def replay(
     engine = build_projection_engine(settings, into)
     with engine.connect() as connection:
         if group_rows(connection):
-            raise CliError(f"{into} already holds projections: replay needs a fresh database")
+            raise CliError(f"{redact_url(into)} already holds projections: replay needs a fresh database")
     projector = build_projector(settings, engine, require_bootstrap(settings), use_group=False)
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                TextColumn("{task.fields[rate]} ev/s"), TimeRemainingColumn())  # fmt: skip
@@ -76,7 +80,7 @@ def replay(
     finally:
         projector.close()
         engine.dispose()
-    out.print(f"replayed {applied} event(s) into {into}")
+    line(f"replayed {applied} event(s) into {redact_url(into)}")
 
 
 @projections_app.command("compare")
@@ -85,14 +89,26 @@ def compare_projections(
     second: Annotated[str, typer.Argument(help="Database URL of the second projection.")],
 ) -> None:
     """Check that two projection databases hold the same state (exit 7 if not)."""
-    left, right = make_engine(first), make_engine(second)
+    left, right = _existing_projections(first, "FIRST"), _existing_projections(second, "SECOND")
     try:
         differences = compare(left, right)
     finally:
         left.dispose()
         right.dispose()
     for d in differences:
-        err.print(f"{d.table} {d.key}: {d.detail}", markup=False)
+        line(f"{d.table} {d.key}: {d.detail}", stream=err)
     if differences:
         raise CliError(f"the projections differ ({len(differences)} difference(s) shown)", ExitCode.INTEGRITY)
     out.print("the projections hold the same state")
+
+
+def _existing_projections(url: str, source: str) -> Engine:
+    """An engine on a database that holds read models; exit 4 if it holds none (a missing
+    SQLite file is not created), 2 for a bad URL, 6 if the server cannot be reached."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise CliError(f"not found: no projection database at {source} {redact_url(url)}", ExitCode.NOT_FOUND)
+    engine = make_engine(url, source=source)
+    if not all(inspect(engine).has_table(table.name) for table in STATE_TABLES):
+        engine.dispose()
+        raise CliError(f"not found: {source} {redact_url(url)} holds no read models", ExitCode.NOT_FOUND)
+    return engine

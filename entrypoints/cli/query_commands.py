@@ -10,7 +10,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError
 from entrypoints.cli.options import GroupSlug
-from entrypoints.render import out, print_json, table
+from entrypoints.render import line, print_json, table, visible
 from service.history import RefusalQuery, find_refusals, group_state, history_row
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -44,12 +44,12 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
     if as_json or state(ctx).json_output:
         print_json(view)
         return
-    out.print(f"[bold]{view['name']}[/bold] ({view['group']}), {view['status'].value}")
+    line(f"{visible(view['name'], one_line=True)} ({view['group']}), {view['status'].value}", style="bold")
     for key in ("type", "managed_by", "visibility", "policy_pack", "policy_version", "objectives", "membership_criteria",
                 "managers", "last_activity", "version"):  # fmt: skip
-        out.print(f"  {key.replace('_', ' ')}: {_plain(view[key])}")
-    out.print(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}; "
-              f"rejections held for OAR review: {len(view['held_rejections'])}")
+        line(f"  {key.replace('_', ' ')}: {visible(_plain(view[key]), one_line=True)}")
+    line(f"  members: {len(view['members'])}; pending requests: {len(view['pending_requests'])}; "
+         f"rejections held for OAR review: {len(view['held_rejections'])}")
     if view["events"]:
         rows = [[g["event"], g["title"], g["starts_at"], g["status"], g["lead_days"],
                  len(g["participants"]), ", ".join(f"{s}:{v}" for s, v in g["speakers"].items()),
@@ -57,7 +57,7 @@ def show(ctx: typer.Context, group: GroupSlug, as_of: AsOf = None, as_json: Json
                 for g in view["events"]]  # fmt: skip
         table("Events", ["event", "title", "starts", "status", "lead days", "participants", "speakers", "sponsors"], rows)
     for flag in view["compliance_flags"]:
-        out.print(f"  [yellow]flag[/yellow] {flag.rule} ({flag.clause}): {flag.detail}")
+        line(f"  flag {flag.rule} ({flag.clause}): {visible(flag.detail, one_line=True)}")
 
 
 def history(
@@ -67,6 +67,8 @@ def history(
     about), actor, role, how the actor signed in, action, reason, clause (optionally only
     those --from/--to the given moments)."""
     start, end = moment(since, "--from"), moment(until, "--to")
+    if start is not None and end is not None and start > end:
+        raise CliError(f"invalid --from: {since} is after --to {until}")
     rows = [
         history_row(event, group)
         for event in state(ctx).ledger.app.group_events(group)
@@ -95,7 +97,10 @@ def refusals(
     """Refused commands, kept for audit (no ledger event was written for them): time, actor,
     role, command, group, rule, clause and the message; filter by group, actor, rule, clause
     and time (--from/--to)."""
-    where = RefusalQuery(group, actor, rule, clause, moment(since, "--from"), moment(until, "--to"), limit)
+    start, end = moment(since, "--from"), moment(until, "--to")
+    if start is not None and end is not None and start > end:
+        raise CliError(f"invalid --from: {since} is after --to {until}")
+    where = RefusalQuery(group, actor, rule, clause, start, end, limit)
     rows = find_refusals(state(ctx).ledger.refusals, where)
     if as_json or state(ctx).json_output:
         print_json(rows)

@@ -14,7 +14,7 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.read_commands import Json, _projections
-from entrypoints.render import err, out, print_json, table
+from entrypoints.render import err, line, out, print_json, table
 from service.compliance import (
     Freshness,
     as_of_moment,
@@ -38,7 +38,7 @@ def _freshness_verdict(freshness: Freshness, allow_stale: bool) -> None:
     warning = freshness.warning()
     if warning is None:
         return
-    err.print(f"warning: {warning}", markup=False)
+    line(f"warning: {warning}", stream=err)
     if not allow_stale:
         raise CliError("stale read models: the answer above is not complete (--allow-stale accepts it)",
                        ExitCode.INTEGRITY)  # fmt: skip

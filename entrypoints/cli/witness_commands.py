@@ -13,11 +13,12 @@ import typer
 from entrypoints.cli.context import state
 from entrypoints.cli.errors import CliError, ExitCode
 from entrypoints.cli.evidence_support import evidence_errors, say
+from entrypoints.cli.output_files import write_text
 from entrypoints.render import err
 
 witness_app = typer.Typer(help="An independent witness that cosigns checkpoints (C2SP tlog-cosignature).",
                           no_args_is_help=True)
-Dir = Annotated[Path, typer.Option("--dir", help="The witness's own directory (key and state).")]
+Dir = Annotated[Path, typer.Option("--dir", metavar="DIR", help="The witness's own directory (key and state).")]
 
 
 def _read(path: Path) -> str:
@@ -72,7 +73,7 @@ def witness_cosign(
     with evidence_errors():
         note = cosign_request(directory, document, int(datetime.now(UTC).timestamp()))
     if out_file is not None:
-        out_file.write_text(note, encoding="utf-8")
+        write_text(out_file, note)
     say(note, end="")
 
 
@@ -87,3 +88,20 @@ def witness_attach(
     with evidence_errors():
         size = attach_cosignature(state(ctx).ledger.engine, _read(cosigned))
     err.print(f"cosignature attached to checkpoint {size}", markup=False)
+
+
+@witness_app.command("watch")
+def witness_watch(
+    ctx: typer.Context,
+    directory: Dir,
+    exchange: Annotated[Path, typer.Option("--exchange", metavar="DIR", help="The folder where requests (prove --consistency --out) are dropped; cosignatures and refusals are written next to them.")],
+    interval: Annotated[float, typer.Option("--interval", min=0.1, max=3600, help="Seconds between two looks at the exchange folder.")] = 5.0,
+    settle: Annotated[float, typer.Option("--settle", min=0, max=600, help="Seconds a request must be left unchanged before it is read (it may still be being written).")] = 1.0,
+) -> None:
+    """Run the witness as a service: cosign each request dropped in the exchange folder (NAME.json ->
+    NAME.cosigned.txt, for `witness attach`), or refuse it (why in NAME.refused.txt); each file once.
+    /healthz and /readyz on OAR_METRICS_PORT; SIGTERM or Ctrl-C stops it."""
+    from entrypoints.cli.witness_watch import run_watch
+
+    signal_name = run_watch(state(ctx).settings, directory, exchange, interval, settle)
+    err.print(f"witness stopped by {signal_name}", markup=False)

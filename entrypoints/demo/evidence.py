@@ -23,10 +23,10 @@ def checkpoint_and_verify(ledger: Ledger, bootstrap: str, projections: Engine) -
         out.print("Signed checkpoint (C2SP tlog-checkpoint, Ed25519):")
         out.print(checkpoint.note.rstrip(), markup=False, highlight=False)
     sources = VerifySources(key=configured_verifier(ledger.settings), bootstrap=bootstrap,
-                            audit_trail=ProjectionAuditTrail(projections))  # fmt: skip
+                            audit_trail=ProjectionAuditTrail(projections), read_models=projections)  # fmt: skip
     report = verify_ledger(ledger, sources)
     for line in report.lines():
         out.print(line, markup=False, highlight=False)
-    out.print("Ledger verified: store, Merkle tree, checkpoints, topic and projections agree."
-              if report.ok else "Ledger verification FAILED (see above).")  # fmt: skip
-    return report.ok
+    out.print("Ledger verified: store, Merkle tree, checkpoints, refusals, topic and read models agree."
+              if report.verified else "Ledger verification FAILED (see above).")  # fmt: skip
+    return report.verified

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from domain.compliance import Flag
 from bootstrap import build_projection_engine, build_projector
 from entrypoints.render import out, table
+from infra.redaction import redact_url
 from infra.settings import Settings
 from projections.compliance import compliance_view
 from projections.queries import audit_page, group_id_of
@@ -28,7 +29,7 @@ def project_demo(settings: Settings, bootstrap: str, fresh_topic: bool) -> Engin
         applied = projector.run(threading.Event(), once=True)
     finally:
         projector.close()
-    out.print(f"Projected {applied} event(s) from the topic into {settings.projection_url}.")
+    out.print(f"Projected {applied} event(s) from the topic into {redact_url(settings.projection_url)}.")
     return engine
 
 

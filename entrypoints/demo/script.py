@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from infra.clock import SimulatedClock
 from service.ledger import LedgerApplication
 
-OAR = Actor(id="oar-officer-1", role="oar")
+OAR = Actor(id="oar-1", role="oar")
 
 
 def manager(person: str) -> Actor:

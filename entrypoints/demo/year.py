@@ -26,7 +26,7 @@ def _request(run: DemoRun, when: str, base: str, by: str, managers: tuple[str, .
 
 def _dormant_school(run: DemoRun) -> None:
     """§19: a group inactive for over a year is flagged, deactivated after discussion."""
-    g = _request(run, "2024-01-15T09:00+00:00", "csc-school", "m-anna", ("m-anna", "m-ben"),
+    g = _request(run, "2024-01-15T09:00+00:00", "csc-school", "m-1101", ("m-1101", "m-1102"),
                  name="CERN School of Computing alumni", group_type="cern-school", managed_by="alumni",
                  visibility="private", objectives="Keep CSC alumni learning together",
                  membership_criteria=("attended a CERN School of Computing",))  # fmt: skip
@@ -34,7 +34,7 @@ def _dormant_school(run: DemoRun) -> None:
     run.at("2025-03-03T10:00+00:00", c.DeactivateGroup(
         actor=OAR, group=g, discussed_with_managers=True, reason="no activity since January 2024"))  # fmt: skip
     run.at("2025-04-01T10:00+00:00", c.ReactivateGroup(actor=OAR, group=g, reason="new plan for 2025"))
-    quiet = _request(run, "2024-06-03T09:00+00:00", "higgs-hunters", "m-rae", ("m-rae", "m-sam"),
+    quiet = _request(run, "2024-06-03T09:00+00:00", "higgs-hunters", "m-1117", ("m-1117", "m-1118"),
                      name="Higgs hunters", group_type="scientific-collaboration", managed_by="alumni",
                      visibility="public", objectives="Alumni of the Higgs discovery analyses")  # fmt: skip
     run.at("2024-06-04T09:00+00:00", c.ApproveGroup(actor=OAR, group=quiet, reason="clear objectives"))
@@ -46,27 +46,27 @@ CMS_CRITERION = "was a member of the CMS collaboration"
 def _cms(run: DemoRun) -> None:
     """A private, alumni-managed scientific group: §7 managers, §9 moderation."""
     day = "2025-01-06T09:{:02d}+00:00"
-    g = _request(run, day.format(0), "cms-alumni", "m-carla", ("m-carla",),
+    g = _request(run, day.format(0), "cms-alumni", "m-1103", ("m-1103",),
                  name="CMS CERN Alumni", group_type="scientific-collaboration", managed_by="alumni",
                  visibility="private", objectives="Connect alumni of the CMS collaboration",
                  membership_criteria=(CMS_CRITERION,))  # fmt: skip
-    run.at(day.format(1), c.ApproveGroup(actor=manager("m-carla"), group=g, reason="self-approval"))
+    run.at(day.format(1), c.ApproveGroup(actor=manager("m-1103"), group=g, reason="self-approval"))
     run.at(day.format(2), c.ApproveGroup(actor=OAR, group=g, reason="only one manager so far"))
-    run.at(day.format(3), c.AppointManager(actor=manager("m-carla"), group=g, manager="m-dev"))
+    run.at(day.format(3), c.AppointManager(actor=manager("m-1103"), group=g, manager="m-1104"))
     run.at(day.format(4), c.ApproveGroup(actor=OAR, group=g, reason="objectives clear, two managers"))
-    run.at(day.format(5), c.AppointManager(actor=OAR, group=g, manager="m-eli"))
-    run.at(day.format(6), c.AppointManager(actor=OAR, group=g, manager="m-fay"))
+    run.at(day.format(5), c.AppointManager(actor=OAR, group=g, manager="m-1105"))
+    run.at(day.format(6), c.AppointManager(actor=OAR, group=g, manager="m-1106"))
     for person in ("a-101", "a-102", "a-103", "a-104", "a-105", "a-101"):  # a-101 twice: refused
         run.at(day.format(7), c.RequestMembership(actor=member(person), group=g))
     run.at(day.format(8), c.JoinGroup(actor=member("a-106"), group=g))  # private: refused
     decide = "2025-01-10T09:00+00:00"
-    run.at(decide, c.ApproveMembership(actor=manager("m-zed"), group=g, member="a-104",
+    run.at(decide, c.ApproveMembership(actor=manager("m-1119"), group=g, member="a-104",
            criterion=CMS_CRITERION, reason="I know them"))  # fmt: skip
     for person in ("a-101", "a-102", "a-105"):
-        run.at(decide, c.ApproveMembership(actor=manager("m-dev"), group=g, member=person,
+        run.at(decide, c.ApproveMembership(actor=manager("m-1104"), group=g, member=person,
                criterion=CMS_CRITERION, reason="listed in CMS records"))  # fmt: skip
     for reason in ("rejected because of their nationality", "not found in CMS member records"):
-        run.at(decide, c.RejectMembership(actor=manager("m-dev"), group=g, member="a-103",
+        run.at(decide, c.RejectMembership(actor=manager("m-1104"), group=g, member="a-103",
                criterion=CMS_CRITERION, reason=reason))  # fmt: skip
 
 
@@ -78,7 +78,7 @@ SEASONS = [("winter-colloquium", "2025-02-20T18:00+01:00", "2025-01-15", "2025-0
 
 def _cms_events(run: DemoRun) -> None:
     """§20-§24, §30, Annex 1: one event per season (§23), a speaker, attendance."""
-    g, m = run.slug("cms-alumni"), manager("m-carla")
+    g, m = run.slug("cms-alumni"), manager("m-1103")
     for slug, starts, proposed, listed, after in SEASONS:
         run.at(f"{proposed}T09:00+00:00", c.ProposeGathering(
             actor=m, group=g, gathering=slug, title=slug.replace("-", " ").title(), starts_at=starts,
@@ -92,13 +92,13 @@ def _cms_events(run: DemoRun) -> None:
         marks = {"a-101": "attended", "a-102": "did-not-attend", "a-105": "attended"}
         run.at(f"{after}T09:00+00:00", c.RecordAttendance(
             actor=m, group=g, gathering=slug, marks=marks, unregistered_attendees=("a-777",) if slug.startswith("winter") else ()))  # fmt: skip
-    run.at("2025-01-17T09:00+00:00", c.ProposeSpeaker(actor=m, group=g, gathering="winter-colloquium", speaker="s-laureate-1"))
-    run.at("2025-01-18T09:00+00:00", c.ApproveSpeaker(actor=OAR, group=g, gathering="winter-colloquium", speaker="s-laureate-1", reason="fits the colloquium"))
+    run.at("2025-01-17T09:00+00:00", c.ProposeSpeaker(actor=m, group=g, gathering="winter-colloquium", speaker="s-1201"))
+    run.at("2025-01-18T09:00+00:00", c.ApproveSpeaker(actor=OAR, group=g, gathering="winter-colloquium", speaker="s-1201", reason="fits the colloquium"))
 
 
 def _cms_sponsors(run: DemoRun) -> None:
     """§25 prior consent by the OAR, §26 screening."""
-    g, m = run.slug("cms-alumni"), manager("m-carla")
+    g, m = run.slug("cms-alumni"), manager("m-1103")
 
     def request(when: str, event: str, ref: str, sponsor: str, sector: str, **flags) -> None:
         run.at(when, c.RequestSponsorship(
@@ -114,17 +114,17 @@ def _cms_sponsors(run: DemoRun) -> None:
         actor=OAR, group=g, gathering="winter-colloquium", sponsorship="cloudco", reason="too close to the event to review"))  # fmt: skip
     request("2025-06-26T09:00+00:00", "summer-school-reunion", "brewery", "Geneva Brewery", "alcohol")
     request("2025-10-03T09:00+00:00", "autumn-physics-update", "brewery", "Geneva Brewery", "alcohol")
-    for who in (manager("m-carla"), OAR):
+    for who in (manager("m-1103"), OAR):
         run.at("2025-10-06T09:00+00:00", c.ApproveSponsorship(
             actor=who, group=g, gathering="autumn-physics-update", sponsorship="brewery", reason="adult audience, screening passed"))  # fmt: skip
 
 
 def _bay_area(run: DemoRun) -> None:
     """A public regional group: §8 joins, Annex 1, §23, §6, then §32 termination."""
-    g = _request(run, "2025-01-08T09:00+00:00", "bay-area", "m-gus", ("m-gus", "m-hal"),
+    g = _request(run, "2025-01-08T09:00+00:00", "bay-area", "m-1107", ("m-1107", "m-1108"),
                  name="San Francisco Bay Area CERN Alumni", group_type="regional", managed_by="alumni",
                  visibility="public", objectives="Bring together CERN alumni living around the Bay")  # fmt: skip
-    m = manager("m-gus")
+    m = manager("m-1107")
     run.at("2025-01-09T09:00+00:00", c.ApproveGroup(actor=OAR, group=g, reason="regional need confirmed"))
     for person in ("a-201", "a-202", "a-101"):  # a-101 is in CMS too: §7 allows several groups
         run.at("2025-01-12T09:00+00:00", c.JoinGroup(actor=member(person), group=g))
@@ -149,14 +149,14 @@ def _bay_area(run: DemoRun) -> None:
 
 def _openlab(run: DemoRun) -> None:
     """A CERN-managed partnership group: §7 removal, §20-§22, §24."""
-    g = _request(run, "2025-02-03T09:00+00:00", "openlab", "m-ivy", ("m-ivy", "m-jon"),
+    g = _request(run, "2025-02-03T09:00+00:00", "openlab", "m-1109", ("m-1109", "m-1110"),
                  name="CERN openlab Alumni", group_type="cern-partnership", managed_by="cern",
                  visibility="public", objectives="Keep openlab alumni and partners connected")  # fmt: skip
-    m = manager("m-ivy")
+    m = manager("m-1109")
     run.at("2025-02-04T09:00+00:00", c.ApproveGroup(actor=OAR, group=g, reason="CERN-managed, two managers"))
-    run.at("2025-02-05T09:00+00:00", c.RemoveManager(actor=OAR, group=g, manager="m-jon", reason="left CERN"))
-    run.at("2025-02-06T09:00+00:00", c.AppointManager(actor=m, group=g, manager="m-kim"))
-    run.at("2025-02-07T09:00+00:00", c.RemoveManager(actor=OAR, group=g, manager="m-jon", reason="left CERN"))
+    run.at("2025-02-05T09:00+00:00", c.RemoveManager(actor=OAR, group=g, manager="m-1110", reason="left CERN"))
+    run.at("2025-02-06T09:00+00:00", c.AppointManager(actor=m, group=g, manager="m-1111"))
+    run.at("2025-02-07T09:00+00:00", c.RemoveManager(actor=OAR, group=g, manager="m-1110", reason="left CERN"))
     summit = dict(actor=m, group=g, gathering="openlab-summit", title="openlab summit", starts_at="2025-06-12T09:00+02:00",
                   purpose="technological", connection="openlab partners and alumni review projects")  # fmt: skip
     run.at("2025-03-01T09:00+00:00", c.ProposeGathering(**summit, fee_per_participant="50", cost_per_participant="30"))
@@ -166,26 +166,26 @@ def _openlab(run: DemoRun) -> None:
     run.at("2025-03-02T09:00+00:00", c.ApproveGathering(actor=m, group=g, gathering="openlab-summit", reason="we approve ourselves"))
     run.at("2025-03-03T09:00+00:00", c.ApproveGathering(actor=OAR, group=g, gathering="openlab-summit", reason="technological purpose"))
     run.at("2025-03-04T09:00+00:00", c.ListGathering(actor=m, group=g, gathering="openlab-summit", listed_on="2025-03-04"))
-    run.at("2025-06-01T09:00+00:00", c.ProposeSpeaker(actor=m, group=g, gathering="openlab-summit", speaker="s-cto-2"))
+    run.at("2025-06-01T09:00+00:00", c.ProposeSpeaker(actor=m, group=g, gathering="openlab-summit", speaker="s-1202"))
     run.at("2025-06-13T09:00+00:00", c.ApproveSpeaker(
-        actor=OAR, group=g, gathering="openlab-summit", speaker="s-cto-2", reason="too late, but fine"))  # fmt: skip
+        actor=OAR, group=g, gathering="openlab-summit", speaker="s-1202", reason="too late, but fine"))  # fmt: skip
 
 
 def _others(run: DemoRun) -> None:
     """§9 discriminatory criteria, §11/§16 rejection, and an LSE group (second policy pack)."""
-    _request(run, "2025-04-02T09:00+00:00", "gentlemen-club", "m-lou", ("m-lou", "m-max"),
+    _request(run, "2025-04-02T09:00+00:00", "gentlemen-club", "m-1112", ("m-1112", "m-1113"),
              name="Gentlemen physicists", group_type="other", managed_by="alumni", visibility="private",
              objectives="Dinners for senior physicists", membership_criteria=("men over 60 only",))  # fmt: skip
-    g = _request(run, "2025-04-03T09:00+00:00", "fusion-fans", "m-lou", ("m-lou", "m-max"),
+    g = _request(run, "2025-04-03T09:00+00:00", "fusion-fans", "m-1112", ("m-1112", "m-1113"),
                  name="Fusion fans", group_type="other", managed_by="alumni", visibility="public",
                  objectives="Discuss fusion energy startups and investments")  # fmt: skip
-    run.at("2025-04-04T09:00+00:00", c.ApproveGroup(actor=manager("m-lou"), group=g, reason="we are ready"))
+    run.at("2025-04-04T09:00+00:00", c.ApproveGroup(actor=manager("m-1112"), group=g, reason="we are ready"))
     run.at("2025-04-10T09:00+00:00", c.RejectGroup(actor=OAR, group=g, reason="investment focus conflicts with §12 objectives"))
-    lse = _request(run, "2025-05-05T09:00+00:00", "lse-geneva", "m-nia", ("m-nia", "m-oto"),
+    lse = _request(run, "2025-05-05T09:00+00:00", "lse-geneva", "m-1114", ("m-1114", "m-1115"),
                    name="LSE alumni in Geneva", group_type="regional", managed_by="alumni", visibility="public",
                    objectives="LSE alumni living in and around Geneva", policy_pack="lse")  # fmt: skip
     run.at("2025-05-06T09:00+00:00", c.ApproveGroup(actor=OAR, group=lse, reason="engagement team agrees"))
     run.at("2025-05-07T09:00+00:00", c.JoinGroup(actor=member("a-401"), group=lse))
     run.at("2025-05-08T09:00+00:00", c.ReportSocialMediaSpace(
         actor=member("a-401"), group=lse, platform="Facebook", reason="page without the LSE disclaimer"))  # fmt: skip
-    run.at("2025-05-09T09:00+00:00", c.AppointManager(actor=OAR, group=lse, manager="m-pat"))
+    run.at("2025-05-09T09:00+00:00", c.AppointManager(actor=OAR, group=lse, manager="m-1116"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -20,8 +21,10 @@ from domain.errors import NotFound
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
 from infra.evidence.signing import configured_verifier, load_signer
+from infra.evidence.verify_runs import VerificationRun, last_run, record_run
 from projections.queries import audit_rows, group_id_of
 from service.access import require_oversight
+from service.evidence.bundle import bundle_keys, evidence_bundle
 from service.evidence.proofs import Prover
 from service.evidence.verifier import VerifySources, verify_ledger
 
@@ -33,6 +36,7 @@ def evidence_router() -> APIRouter:
     router.add_api_route("/evidence", page(evidence), methods=["GET"])
     router.add_api_route("/evidence/events/{event_id}", page(event_evidence), methods=["GET"])
     router.add_api_route("/evidence/events/{event_id}/proof.json", page(proof_download), methods=["GET"])
+    router.add_api_route("/evidence/events/{event_id}/bundle.json", page(bundle_download), methods=["GET"])
     router.add_api_route("/exports/audit.{fmt}", page(export), methods=["GET"])
     return router
 
@@ -47,14 +51,21 @@ def _verifier_key(settings) -> str | None:
 
 
 def evidence(request: Request, verify: bool = False) -> Response:
+    """The latest checkpoint and the last recorded verification; ``verify`` runs one now (the
+    store, leaves, checkpoints, refusal log) and records it like `oar-ledger verify` does."""
     require_oversight(signed_in(request), "evidence")
     ledger = context(request).ledger
     latest = CheckpointStore(ledger.engine).latest()
     report = None
     if verify:
-        report = verify_ledger(ledger, VerifySources(key=configured_verifier(ledger.settings), kafka=False)).to_json()
+        started, total = time.monotonic(), ledger.app.recorder.max_notification_id() or 0
+        found = verify_ledger(ledger, VerifySources(key=configured_verifier(ledger.settings), kafka=False))
+        first = None if found.ok else found.first()
+        record_run(ledger.engine, VerificationRun(ledger.app.clock(), time.monotonic() - started, found.ok, total,
+                                                  None if first is None else first.describe()[:1000]))  # fmt: skip
+        report = found.to_json()
     return render(request, "evidence.html", latest=latest, report=report, checked_at=ledger.app.clock() if verify else None,
-                  vkey=_verifier_key(ledger.settings))  # fmt: skip
+                  last=last_run(ledger.engine), vkey=_verifier_key(ledger.settings))  # fmt: skip
 
 
 def _proof(request: Request, event_id: str) -> dict:
@@ -64,8 +75,10 @@ def _proof(request: Request, event_id: str) -> dict:
 
 def event_evidence(request: Request, event_id: EventId) -> Response:
     document = _proof(request, event_id)
-    return render(request, "event_evidence.html", proof=document, event_id=event_id,
-                  vkey=_verifier_key(context(request).ledger.settings))  # fmt: skip
+    ledger = context(request).ledger
+    keys = bundle_keys(ledger.engine, configured_verifier(ledger.settings))
+    return render(request, "event_evidence.html", proof=document, event_id=event_id, keys=keys,
+                  vkey=_verifier_key(ledger.settings))  # fmt: skip
 
 
 def proof_download(request: Request, event_id: EventId) -> Response:
@@ -73,6 +86,17 @@ def proof_download(request: Request, event_id: EventId) -> Response:
     text = json.dumps(_proof(request, event_id), indent=2, ensure_ascii=False) + "\n"
     return Response(text.encode(), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="proof-{event_id}.json"'})  # fmt: skip
+
+
+def bundle_download(request: Request, event_id: EventId) -> Response:
+    """The bytes `oar-ledger prove EVENT_ID --bundle FILE` writes: what a third party checks
+    with `tools/check_bundle.py` and nothing else."""
+    require_oversight(signed_in(request), "evidence")
+    ledger = context(request).ledger
+    found = evidence_bundle(ledger, event_id, configured_verifier(ledger.settings), None)
+    text = json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    return Response(text.encode(), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="evidence-{event_id}.json"'})  # fmt: skip
 
 
 def export(request: Request, fmt: ExportFormat, group: Annotated[str | None, Query(max_length=64)] = None) -> Response:

@@ -49,7 +49,8 @@ async def sign_in(request: Request) -> Response:
     if api.local_issuer is None:
         error = "the development sign-in is off: this ledger takes tokens of its OIDC issuer"
     elif not SUBJECT.match(subject):
-        error = "invalid subject: an opaque person id (letters, digits, ._:- ; 1-64 characters), e.g. oar-1"
+        error = ("invalid subject: an opaque person id (a lowercase kind prefix, a dash, then a number of "
+                 "1-8 digits or a UUID), e.g. oar-1 or m-1042; names, logins and e-mail addresses are refused")
     elif role not in ROLES:
         error = "invalid role: oar, auditor or person"
     if error:

@@ -73,16 +73,17 @@ def screenings(events: list[LedgerEvent], gathering: str) -> dict[str, list[dict
     return found
 
 
-def bar_chart(counts: Counter[str], title: str) -> Markup:
-    """Horizontal bars, one per label; accessible (role=img, title and a text per bar)."""
+def bar_chart(counts: Counter[str], title: str, chart_id: str = "chart") -> Markup:
+    """Horizontal bars, one per label in label order; accessible (role=img, title and a text
+    per bar). ``chart_id`` keeps the ids unique when a page shows several charts."""
     if not counts:
         return Markup("")
     width, bar_height, label_width = 640, 22, 250
-    top = max(counts.values())
+    top = max(counts.values()) or 1
     height = bar_height * len(counts) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title" '
              f'viewBox="0 0 {width} {height}" width="100%" class="chart">',
-             f'<title id="chart-title">{escape(title)}</title>']  # fmt: skip
+             f'<title id="{chart_id}-title">{escape(title)}</title>']  # fmt: skip
     for index, (label, count) in enumerate(sorted(counts.items())):
         y = 5 + index * bar_height
         length = max(2, int((width - label_width - 50) * count / top))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -76,11 +77,23 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
+def _read_private(path: Path) -> bytes:
+    """The key file's bytes; refused, as ssh does, if group or others may read or write it."""
+    with open(path, "rb") as handle:
+        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+        if mode & 0o077:
+            raise KeyFileError(
+                f"permissions {mode:04o} of the signing key {path} are too open: it must be accessible "
+                f"by its owner only; run `chmod 600 {path}` (and check who may have copied it)"
+            )
+        return handle.read()
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """Read an unencrypted PEM Ed25519 private key, raising ``KeyFileError`` otherwise."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = _read_private(path)
     except FileNotFoundError as exc:
         raise KeyFileError(f"no key file at {path}") from exc
     except OSError as exc:

@@ -2,13 +2,13 @@
 broker is not available right now".
 
 A refused message (too large, invalid, not authorised, against a topic policy) is the
-same on every retry, so it is never retried forever behind an "unavailable" message.
-A message refused as **too large** concerns that one event only: the relay records the
-refusal and skips it, so later events flow (``skippable``). Any other refusal (not
-authorised, a topic policy) would refuse every event: the relay stops and says why. Everything retriable, and the
-non-retriable errors that concern the connection or the idempotent producer's session
-(a restarted broker forgets producer ids: the relay's data-loss check handles that),
-is an outage: retried with backoff.
+same on every retry, so it is never retried forever behind an "unavailable" message: the
+relay records the refusal and stops, naming the position and the reason. It never skips the
+message (a later event of its group would arrive with a version gap): once the operator
+removed the cause (e.g. raised the topic's ``max.message.bytes``), the next start sends it
+again. Everything retriable, and the non-retriable errors that concern the connection or
+the idempotent producer's session (a restarted broker forgets producer ids: the relay's
+data-loss check handles that), is an outage: retried with backoff.
 """
 
 from __future__ import annotations
@@ -34,17 +34,6 @@ def refuses_message(error: BaseException) -> bool:
     if not isinstance(error, errors.KafkaError) or error.retriable:
         return False
     return not isinstance(error, NOT_ABOUT_THE_MESSAGE)
-
-
-TOO_LARGE: tuple[type[errors.KafkaError], ...] = (
-    errors.MessageSizeTooLargeError,  # larger than the producer's max_request_size or the topic's limit
-    errors.RecordListTooLargeError,
-)
-
-
-def skippable(error: BaseException) -> bool:
-    """True if ``error`` refuses this one message for good (too large): record it, go on."""
-    return isinstance(error, TOO_LARGE) and refuses_message(error)
 
 
 def reason(error: BaseException) -> str:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, text
 
+from infra.files import private_dir
 from infra.settings import Settings
 
 
@@ -47,7 +48,7 @@ def _advisory_lock(engine: Engine, ledger: str) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(settings: Settings) -> Iterator[None]:
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.var_dir)
     with open(settings.var_dir / f"relay-{settings.ledger_topic}.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

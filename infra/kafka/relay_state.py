@@ -3,16 +3,17 @@ broker acknowledged. Besides the ledger position it keeps, per partition, the of
 and position of the last acknowledged message, so a broker that lost data can be
 detected by reading that one message back.
 
-It also keeps the relay's **refusals**: events the broker refused for good as too large,
-recorded (position, group, error) and skipped so that later events flow. A refused event
-is never dropped silently: the relay prints or logs it, ``verify`` reports it."""
+It also keeps the relay's **refusals**: an event the broker refused for good (too large, not
+authorised, a topic policy) is recorded (position, group, error) when the relay stops on it.
+It is never skipped: the next start sends it again, and once the broker takes it the row is
+kept with its ``resolved_at`` time. ``verify`` reports every unresolved refusal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Engine, Integer, String, Table, Text, delete, select
+from sqlalchemy import Column, Engine, Integer, String, Table, Text, delete, select, update
 
 from projections.sqltypes import UtcDateTime
 
@@ -44,17 +45,20 @@ relay_refusals = Table(
     Column("group_id", String(200), nullable=False),
     Column("error", Text, nullable=False),
     Column("refused_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime(), nullable=True),  # the broker took it on a later start
 )
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """An event the broker refused for good (too large): skipped by the relay."""
+    """An event the broker refused for good: the relay stopped on it (``resolved_at``: when a
+    later start published it)."""
 
     position: int
     group_id: str
     error: str
     refused_at: datetime
+    resolved_at: datetime | None = None
 
     def describe(self) -> str:
         return f"the event at ledger position {self.position} (group {self.group_id}) was refused: {self.error}"
@@ -103,16 +107,36 @@ class RelayStateStore:
                 connection.execute(relay_partitions.insert(), rows)
 
     def record_refusal(self, position: int, group_id: str, error: str) -> Refusal:
-        """Record that the event at ``position`` was refused (once: a repeat keeps the first)."""
+        """Record that the event at ``position`` was refused. A refusal still unresolved is kept
+        as first recorded; one resolved before (the broker took it, then lost it and refuses it
+        again on a republish) is opened again with this error."""
         refusal = Refusal(position, group_id, error[:2000], datetime.now(timezone.utc))
+        key = self._key(position)
         with self.engine.begin() as connection:
-            key = (relay_refusals.c.topic == self.topic) & (relay_refusals.c.position == position)
-            if connection.execute(select(relay_refusals.c.position).where(key)).first() is None:
+            row = connection.execute(select(relay_refusals).where(key)).first()
+            if row is None:
                 connection.execute(relay_refusals.insert().values(topic=self.topic, **refusal.__dict__))
+            elif row.resolved_at is None:
+                return Refusal(row.position, row.group_id, row.error, row.refused_at)
+            else:
+                connection.execute(update(relay_refusals).where(key).values(
+                    error=refusal.error, refused_at=refusal.refused_at, resolved_at=None))  # fmt: skip
         return refusal
 
-    def refusals(self) -> list[Refusal]:
-        """Every recorded refusal, by position."""
+    def resolve_refusal(self, position: int) -> None:
+        """The event at ``position``, refused before, was acknowledged: keep the row, resolved."""
+        with self.engine.begin() as connection:
+            connection.execute(update(relay_refusals).where(self._key(position) & relay_refusals.c.resolved_at.is_(None))
+                               .values(resolved_at=datetime.now(timezone.utc)))  # fmt: skip
+
+    def refusals(self, unresolved: bool = False) -> list[Refusal]:
+        """Every recorded refusal (only the unresolved ones if ``unresolved``), by position."""
         query = select(relay_refusals).where(relay_refusals.c.topic == self.topic).order_by(relay_refusals.c.position)
+        if unresolved:
+            query = query.where(relay_refusals.c.resolved_at.is_(None))
         with self.engine.connect() as connection:
-            return [Refusal(r.position, r.group_id, r.error, r.refused_at) for r in connection.execute(query)]
+            rows = connection.execute(query).all()
+        return [Refusal(r.position, r.group_id, r.error, r.refused_at, r.resolved_at) for r in rows]
+
+    def _key(self, position: int):
+        return (relay_refusals.c.topic == self.topic) & (relay_refusals.c.position == position)

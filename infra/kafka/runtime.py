@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from infra.files import private_dir
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.dev_broker import DevBroker
 from infra.kafka.topics import ensure_topics
@@ -40,7 +41,7 @@ def bootstrap_servers(settings: Settings) -> str | None:
 @contextmanager
 def dev_broker_session(settings: Settings) -> Iterator[DevBroker]:
     """Start the development broker, advertise it in var/, stop it on exit."""
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.var_dir)
     broker = DevBroker(log_path=settings.var_dir / "dev-broker.log").start()
     path = broker_file(settings)
     try:

@@ -14,7 +14,15 @@ from typing import Any, Literal
 import kafka.errors as errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
+from domain.fields import MAX_EVENT_BYTES
+
 AdminOrConfig = KafkaAdminClient | Mapping[str, Any]
+
+MAX_MESSAGE_BYTES = 1_048_588
+"""The topics' ``max.message.bytes``: Kafka's own default, set explicitly so that a
+broker-wide change cannot lower it. It bounds a record *batch*: the producer batches up to
+256 KiB, and no command can produce an event above ``MAX_EVENT_BYTES`` (256 KiB)."""
+assert MAX_MESSAGE_BYTES >= 4 * MAX_EVENT_BYTES
 
 
 class TopicAdminError(RuntimeError):
@@ -63,7 +71,12 @@ def ledger_topic_specs(
     """
     if partitions < 1 or replication_factor < 1:
         raise ValueError("partitions and replication_factor must be at least 1")
-    configs = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+    configs = {
+        "retention.ms": "-1",
+        "retention.bytes": "-1",
+        "cleanup.policy": "delete",
+        "max.message.bytes": str(MAX_MESSAGE_BYTES),
+    }
     if replication_factor > 1:
         configs["min.insync.replicas"] = str(min(2, replication_factor))
     return [

@@ -1,6 +1,7 @@
 """Alembic migrations of the ledger's own tables in the ledger database: refused commands,
 relay progress, Merkle leaves, checkpoints, verification runs, the API's idempotency
-keys, the refusal chain and its checkpoints, the key set, the relay's refusals. Not eventsourcing's event store (its schema belongs to the library) and not the read
+keys, the refusal chain and its checkpoints, the key set, the relay's refusals (resolved or
+not). Not eventsourcing's event store (its schema belongs to the library) and not the read
 models (rebuilt by replay).
 
 ``infra.migrations.schema`` runs them; ``oar-ledger db init`` / ``db upgrade`` call it. A new
@@ -9,7 +10,7 @@ template) and moves ``HEAD``; ``tests/integration/test_migrations.py`` fails unt
 migrated schema equals the tables the code declares.
 """
 
-HEAD = "0005"
+HEAD = "0006"
 """The newest revision; a test checks it is alembic's head."""
 
 BASELINE = "0001"

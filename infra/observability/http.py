@@ -17,7 +17,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import make_wsgi_app
+from prometheus_client import CollectorRegistry, make_wsgi_app
 
 from infra.observability.metrics import REGISTRY
 
@@ -60,8 +60,8 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def wsgi_app(health: Health) -> Callable:
-    metrics = make_wsgi_app(REGISTRY)
+def wsgi_app(health: Health, registry: CollectorRegistry = REGISTRY) -> Callable:
+    metrics = make_wsgi_app(registry)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -78,8 +78,8 @@ def wsgi_app(health: Health) -> Callable:
     return app
 
 
-def serve(host: str, port: int, health: Health) -> WSGIServer:
+def serve(host: str, port: int, health: Health, registry: CollectorRegistry = REGISTRY) -> WSGIServer:
     """Start serving in a daemon thread; ``server.shutdown()`` stops it."""
-    server = make_server(host, port, wsgi_app(health), server_class=_Server, handler_class=_QuietHandler)
+    server = make_server(host, port, wsgi_app(health, registry), server_class=_Server, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, name="observability-http", daemon=True).start()
     return server

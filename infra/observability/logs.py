@@ -1,27 +1,24 @@
 """Logging for every process: one event per line on stderr, as JSON (``OAR_LOG_FORMAT=json``,
 the image's default) or as text. Each line carries the invocation's ``command_id`` (and, in the
 API, the ``request_id``); credentials in URLs and ``password=``-like pairs are masked before a
-line is written, whatever a library put in its message."""
+line is written, whatever a library put in its message (``infra/redaction.py``: also every
+secret of the settings), and control characters are shown as escapes."""
 
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import uuid
 from contextvars import ContextVar
 
+from infra.redaction import inert, redact
+
 COMMAND_ID: ContextVar[str | None] = ContextVar("command_id", default=None)
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_CREDENTIAL_IN_URL = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^\s:/@]+:)[^\s@]+@")
-_SECRET_PAIR = re.compile(r"(?i)\b(password|passwd|secret|token|sasl_plain_password)(['\"]?\s*[=:]\s*['\"]?)[^\s,'\"}]+")
 _TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(command_id)s]: %(message)s"
 
-
-def redact(text: str) -> str:
-    """``text`` with passwords in URLs and secret-looking ``key=value`` pairs masked."""
-    return _SECRET_PAIR.sub(r"\1\2***", _CREDENTIAL_IN_URL.sub(r"\1***@", text))
+__all__ = ["COMMAND_ID", "REQUEST_ID", "configure_logging", "new_command_id", "redact"]
 
 
 class _Context(logging.Filter):
@@ -32,7 +29,7 @@ class _Context(logging.Filter):
         request_id = REQUEST_ID.get()
         if request_id is not None:
             record.request_id = request_id
-        record.msg, record.args = redact(record.getMessage()), None
+        record.msg, record.args = inert(redact(record.getMessage())), None
         if record.exc_info and not record.exc_text:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True

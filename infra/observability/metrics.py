@@ -23,7 +23,7 @@ EVENTS_PUBLISHED = Counter(
     "oar_relay_events_published", "Events the relay published and the broker acknowledged", registry=REGISTRY
 )
 EVENTS_REFUSED = Counter(
-    "oar_relay_events_refused", "Events the broker refused for good (too large): skipped, recorded, reported by verify",
+    "oar_relay_events_refused", "Events the broker refused for good: the relay stopped on them (recorded, reported by verify)",
     registry=REGISTRY,
 )
 RELAY_POSITION = Gauge(
@@ -64,4 +64,24 @@ API_REQUEST_SECONDS = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
     registry=API_REGISTRY,
+)
+
+# The witness (`witness watch`) serves its own registry: it has no relay or projector series.
+WITNESS_REGISTRY = CollectorRegistry()
+ProcessCollector(registry=WITNESS_REGISTRY)
+PlatformCollector(registry=WITNESS_REGISTRY)
+GCCollector(registry=WITNESS_REGISTRY)
+
+WITNESS_REQUESTS = Counter(
+    "oar_witness_requests",
+    "Cosigning requests the witness decided, by outcome (cosigned, refused)",
+    ["outcome"],
+    registry=WITNESS_REGISTRY,
+)
+WITNESS_SIZE = Gauge(
+    "oar_witness_cosigned_size", "Tree size of the last checkpoint the witness cosigned", registry=WITNESS_REGISTRY
+)
+WITNESS_PASS_TIME = Gauge(
+    "oar_witness_last_pass_timestamp_seconds", "When the witness last looked at the exchange folder",
+    registry=WITNESS_REGISTRY,
 )

@@ -83,14 +83,14 @@ def verify_ledger(ledger: Any, sources: VerifySources = VerifySources(), *, prog
 
 
 def _report_refusals(state: RelayStateStore, report: VerifyReport) -> None:
-    """Events the relay skipped because the broker refused them for good (too large) are
-    disagreements between the store and the topic: each one is a finding, never a pass."""
+    """An event the broker refused for good is not on the topic until a later start of the
+    relay published it (the refusal is then resolved): each unresolved one is a finding."""
     sink = report.sink("relay")
-    refusals = state.refusals()
+    refusals = state.refusals(unresolved=True)
     for refusal in refusals:
-        sink(refusal.position, f"refused by the broker and skipped by the relay: {refusal.error}",
+        sink(refusal.position, f"refused by the broker, not published (the relay stops on it): {refusal.error}",
              group_id=refusal.group_id)  # fmt: skip
-    summary = f"{len(refusals)} event(s) refused by the broker and skipped" if refusals else "no event refused"
+    summary = f"{len(refusals)} event(s) refused by the broker, unresolved" if refusals else "no unresolved refusal"
     report.checks.append(Check("relay refusals", "mismatch" if refusals else "ok", summary))
 
 

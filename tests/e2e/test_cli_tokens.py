@@ -1,5 +1,5 @@
 """The issue's reproduction through the real console command: a self-declared
-``--actor anyone-at-all --role oar`` terminates nothing once authentication is configured;
+``--actor oar-666 --role oar`` terminates nothing once authentication is configured;
 the actor recorded is the verified token's subject, in the role the token and ledger give."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_self_declared_actors_write_nothing_when_authentication_is_configured(sq
     cli.ok("group", "approve", G, "--reason", "objectives are clear")
     del cli.env["OAR_TOKEN"]
 
-    spoof = cli("group", "terminate", G, "--initiative", "oar", "--actor", "anyone-at-all", "--role", "oar",
+    spoof = cli("group", "terminate", G, "--initiative", "oar", "--actor", "oar-666", "--role", "oar",
                 "--reason", "I say so")  # fmt: skip
     assert spoof.returncode == 3 and "no verified identity" in spoof.stderr
     as_member = cli("--token", member, "group", "terminate", G, "--initiative", "oar", "--reason", "I say so")

@@ -205,8 +205,19 @@ def test_auditor_sees_the_past_managers_and_follows_an_event_to_its_evidence(
         page.get_by_role("link", name="Download the inclusion proof (JSON)").click()
     proof = tmp_path / "proof.json"
     download.value.save_as(proof)
-    command = page.locator("pre").first.inner_text()
+    command = page.locator("pre").nth(1).inner_text()
     assert command.startswith("oar-ledger verify-proof ")
+    with page.expect_download() as download:  # the bundle, checked by the standalone checker the page names
+        page.get_by_role("link", name="Download the evidence bundle (JSON)").click()
+    bundle = tmp_path / "bundle.json"
+    download.value.save_as(bundle)
+    standalone = page.locator("pre").first.inner_text()
+    assert standalone.startswith("python check_bundle.py ")
+    keys = [word for pair in re.findall(r"--key '([^']+)'", standalone) for word in ("--key", pair)]
+    checker = Path(__file__).resolve().parents[2] / "tools" / "check_bundle.py"
+    bundled = subprocess.run([sys.executable, str(checker), str(bundle), *keys], capture_output=True, text=True,
+                             timeout=60)  # fmt: skip
+    assert bundled.returncode == 0 and "GroupRequested" in bundled.stdout, bundled.stdout + bundled.stderr
     checked = subprocess.run([str(OAR_LEDGER), "verify-proof", str(proof), "--key", load_signer(settings).verifier_key()],
                              capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -222,9 +233,15 @@ def test_oversight_pages_and_exports_equal_the_cli(page: Page, world, shots: Pat
     page.goto("/ui/groups/tricky?as_of=2024-12-31T23:00")  # before the group was requested
     expect(page.get_by_role("status")).to_contain_text("it was requested later")
     page.goto("/ui/compliance?on=2025-03-03")
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.get_by_text("as it stood at the end of 2025-03-03")).to_be_visible()  # as of, from the store
+    expect(page.locator("svg[aria-labelledby=trend-title] text", has_text="2025-02-28")).to_have_count(1)
+    page.goto("/ui/compliance")  # today: the read models, saying how far they are projected
+    expect(page.get_by_text("Today, from the read models")).to_be_visible()
     page.goto("/ui/evidence?verify=true")
     expect(page.get_by_role("status")).to_contain_text("OK")
+    page.goto("/ui/evidence")  # the run just made is recorded, as `oar-ledger verify` runs are
+    expect(page.get_by_text("Last recorded verification")).to_contain_text("passed")
     env = {"PATH": "/usr/bin:/bin", "OAR_VAR_DIR": str(settings.var_dir)}
     issuer = world[0].app.state.context.local_issuer
     token = issuer.issue("aud-1", [settings.auditor_claim_value], timedelta(minutes=5), datetime.now(UTC))
@@ -244,3 +261,24 @@ def test_members_see_no_oversight(page: Page, world) -> None:
     expect(page.get_by_role("link", name="Evidence")).to_have_count(0)
     response = page.request.get("/ui/refusals")
     assert response.status == 403 and "oversight-is-oar-or-auditor" in response.text()
+
+
+def test_hostile_form_input_is_refused_naming_the_field_and_writes_nothing(page: Page, world) -> None:
+    """The forms validate as the CLI's commands (issue 15): personal data in a reason, or a
+    name where a person id is expected, is refused with the field named; nothing is written."""
+    server, ledger = world
+    page.goto("/ui/sign-in")
+    page.get_by_label("Person id").fill("jane.doe")
+    page.get_by_role("radio", name="OAR officer").check()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("invalid subject: an opaque person id")).to_be_visible()
+    before = ledger.app.recorder.max_notification_id()
+    sign_in(page, "oar-1", "oar")
+    row = page.locator("tbody tr").first
+    row.get_by_label("Reason (required)").fill("fine, ask jane.doe@example.org")
+    row.get_by_role("button", name="Approve").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("invalid reason")
+    expect(alert).to_contain_text("looks like an e-mail address")
+    expect(alert).not_to_contain_text("jane.doe@example.org")
+    assert ledger.app.recorder.max_notification_id() == before

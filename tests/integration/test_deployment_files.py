@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 LEDGER_SERVICES = ("db-init", "kafka-init", "keys-init", "relay", "projector", "api", "witness", "cli")
-LONG_RUNNING = ("kafka-1", "kafka-2", "kafka-3", "kafka", "postgres", "relay", "projector", "api")
+LONG_RUNNING = ("kafka-1", "kafka-2", "kafka-3", "kafka", "postgres", "relay", "projector", "api", "witness")
 SECRET_FILES = ("postgres_password", "kafka.keystore.p12", "kafka-listener-secrets.properties")
 
 
@@ -170,8 +170,27 @@ def test_every_long_running_service_checks_itself(compose: dict) -> None:
     for name in LONG_RUNNING:
         test = compose["services"][name]["healthcheck"]["test"]
         assert test, name
-    for name in ("relay", "projector", "api"):  # the service's own endpoint, not Kafka
+    for name in ("relay", "projector", "api", "witness"):  # the service's own endpoint, not Kafka
         assert compose["services"][name]["healthcheck"]["test"][:3] == ["CMD", "oar-ledger", "probe"], name
+    for name in ("relay", "projector", "api", "witness"):
+        assert compose["services"][name]["restart"] == "unless-stopped", name
+
+
+def test_the_witness_runs_as_a_service_with_nothing_of_the_ledger(compose: dict) -> None:
+    """It watches the exchange folder it shares with `cli`; it has no network (its health
+    check and metrics are on its own loopback), no ledger database, key, secret or broker."""
+    witness = compose["services"]["witness"]
+    assert witness["command"][:2] == ["witness", "watch"]
+    assert witness["healthcheck"]["test"] == ["CMD", "oar-ledger", "probe", "http://127.0.0.1:9464/readyz"]
+    assert witness["environment"]["OAR_METRICS_PORT"] == "9464"
+    assert witness["environment"]["OAR_METRICS_HOST"] == "127.0.0.1"
+    assert witness["network_mode"] == "none" and "networks" not in witness and "secrets" not in witness
+    assert not any(k.startswith(("OAR_DATABASE", "KAFKA_")) for k in witness["environment"])
+    assert sorted(witness["volumes"]) == ["witness-exchange:/exchange", "witness-state:/witness"]
+    assert "witness-exchange:/exchange" in " ".join(compose["services"]["cli"]["volumes"])
+    exchange = witness["command"][witness["command"].index("--exchange") + 1]
+    state = witness["command"][witness["command"].index("--dir") + 1]
+    assert (exchange, state) == ("/exchange", "/witness")
 
 
 def test_services_start_in_order_after_the_set_up_jobs(compose: dict) -> None:

@@ -22,7 +22,7 @@ from bootstrap import build_ledger, build_ledger_engine
 from infra.db import metadata
 from infra.evidence.checkpoint_store import checkpoints
 from infra.evidence.leaves import merkle_leaves
-from infra.kafka.relay_state import relay_partitions, relay_state
+from infra.kafka.relay_state import RelayStateStore, relay_partitions, relay_refusals, relay_state
 from infra.migrations import BASELINE, HEAD, VERSION_TABLE
 from infra.migrations.schema import SchemaOutOfDate, current_revision, upgrade
 from infra.settings import Settings
@@ -121,6 +121,25 @@ def test_from_the_previous_revision_adds_the_idempotency_table(engine: Engine) -
         assert dict(connection.execute(select(*[verification_runs.c[k] for k in run])).mappings().one()) == run
         connection.execute(insert(idempotency_keys).values(**KEY_ROW))  # the table works as the API uses it
         assert connection.execute(select(idempotency_keys.c.key)).scalar() == "k-1"
+
+
+def test_from_0005_the_relay_refusals_are_kept_unresolved(engine: Engine) -> None:
+    """0006 adds ``resolved_at``: refusals recorded by the release that skipped them stay
+    unresolved (``verify`` reports them until ``relay --republish`` publishes them)."""
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(insert(relay_refusals)
+                           .values(topic="oar.ledger.v1", position=5, group_id="g", error="MessageSizeTooLargeError",
+                                   refused_at=datetime(2026, 12, 1, tzinfo=UTC)))  # fmt: skip
+    assert upgrade(engine) == ("0005", HEAD)
+    assert differences(engine) == []
+    state = RelayStateStore(engine, "oar.ledger.v1")
+    [refusal] = state.refusals(unresolved=True)
+    assert (refusal.position, refusal.group_id, refusal.resolved_at) == (5, "g", None)
+    state.resolve_refusal(5)
+    assert state.refusals(unresolved=True) == [] and state.refusals()[0].resolved_at is not None
 
 
 def test_a_pre_migration_database_keeps_the_idempotency_keys_it_has(engine: Engine) -> None:

@@ -84,7 +84,7 @@ def test_decisions_and_compliance_follow_the_version_in_force(settings, clock, d
         done = subprocess.run([oar_ledger(), "compliance", "--on", on, "--json"], env=cli_env(s, **env), cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
-        flags = json.loads(done.stdout)["flags"]
+        flags = json.loads(done.stdout)["flags"]  # as of that date, from the event store
         return [(f["clause"], f["detail"]) for f in flags if f["rule"] == "requests-answered-in-time"]
 
     assert waiting("2025-12-31") == []  # a-50 waits 11 days: v1 allows 14

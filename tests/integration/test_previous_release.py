@@ -31,7 +31,7 @@ pytestmark = pytest.mark.integration
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "previous_release"
 V1_EVENTS = 78
 CMS = "cms-alumni-v1"
-OAR_SSO = Actor(id="oar-officer-2", role="oar",
+OAR_SSO = Actor(id="oar-2", role="oar",
                 authenticated_by=Authentication(method="oidc", issuer="https://auth.cern.ch/auth/realms/cern"))
 
 
@@ -80,7 +80,7 @@ def test_the_old_ledger_verifies_and_still_verifies_after_new_v2_events(old_ledg
     assert "signatures checked" in checks["checkpoints"].summary
     assert f"{V1_EVENTS} event(s)" in checks["store"].summary
 
-    receipt = old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
+    receipt = old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-1043"))
     assert receipt.events == ("ManagerAppointed.v2",)
     new = old_ledger.app.group_events("openlab-v1")[-1]
     previous = old_ledger.app.group_events("openlab-v1")[-2]
@@ -93,7 +93,7 @@ def test_the_old_ledger_verifies_and_still_verifies_after_new_v2_events(old_ledg
 
 def test_the_old_ledger_projects_through_the_broker(old_ledger, dev_broker, unique_topic, tmp_path):
     bootstrap = dev_broker.bootstrap_servers
-    old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-lea"))
+    old_ledger.app.execute(c.AppointManager(actor=OAR_SSO, group="openlab-v1", manager="m-1043"))
     settings = on_topic(old_ledger.settings, unique_topic)
     create_topics(settings, bootstrap)
     ledger = build_ledger(settings, old_ledger.app.clock)

@@ -44,9 +44,11 @@ LEDGER_HEADERS = {"ledger_position", "ledger_event_hash", "ledger_previous_hash"
 
 
 def on_topic(settings: Settings, topic: str, var_dir: Path | None = None) -> Settings:
-    """``settings`` publishing to ``topic``; ``var_dir`` only for PostgreSQL (SQLite keeps
-    its database under its own var dir)."""
-    update: dict[str, Any] = {"ledger_topic": topic}
+    """``settings`` publishing to ``topic`` (and its own checkpoint and refusal topics, so that
+    tests sharing the broker never meet); ``var_dir`` only for PostgreSQL (SQLite keeps its
+    database under its own var dir)."""
+    update: dict[str, Any] = {"ledger_topic": topic, "checkpoint_topic": f"{topic}.checkpoints",
+                              "refusal_topic": f"{topic}.refusals"}
     if var_dir is not None and settings.uses_postgres:
         update["var_dir"] = var_dir
     return settings.model_copy(update=update)
@@ -129,6 +131,7 @@ def cli_env(settings: Settings, bootstrap: str) -> dict[str, str]:
         OAR_VAR_DIR=str(Path(settings.var_dir).resolve()),
         OAR_LEDGER_TOPIC=settings.ledger_topic,
         OAR_CHECKPOINT_TOPIC=settings.checkpoint_topic,
+        OAR_REFUSAL_TOPIC=settings.refusal_topic,
         KAFKA_BOOTSTRAP_SERVERS=bootstrap,
         PYTHONUNBUFFERED="1",
     )
@@ -139,10 +142,12 @@ def cli_env(settings: Settings, bootstrap: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run ``oar-ledger ARGS`` to completion in ``cwd`` (which holds no ``.env``)."""
+def run_cli(args: list[str], settings: Settings, bootstrap: str, cwd: Path, timeout: float = 60,
+            **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run ``oar-ledger ARGS`` to completion in ``cwd`` (which holds no ``.env``; ``env``:
+    extra environment variables)."""
     return subprocess.run(
-        oar_ledger_command() + args, env=cli_env(settings, bootstrap), cwd=cwd,
+        oar_ledger_command() + args, env=cli_env(settings, bootstrap) | env, cwd=cwd,
         capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 

@@ -92,6 +92,7 @@ def test_ledger_topic_specs_keep_everything_forever() -> None:
         "retention.ms": "-1",
         "retention.bytes": "-1",
         "cleanup.policy": "delete",
+        "max.message.bytes": "1048588",
         "min.insync.replicas": "2",
     }
     [single] = ledger_topic_specs("a", "b", 1, 1)[:1]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from datetime import timedelta
@@ -45,7 +46,10 @@ def test_verify_without_a_trusted_key_is_not_a_pass(tmp_path: Path):
     with engine.begin() as connection:  # a checkpoint note whose signature is not the key's
         note = connection.execute(text("SELECT note FROM checkpoints")).scalar_one()
         head, _, _ = note.partition("\n\n")
-        connection.execute(text("UPDATE checkpoints SET note = :n"), {"n": head + "\n\n— oar-ledger AAAA\n"})
+        forged = base64.b64encode(bytes(68)).decode()  # well-formed (key id + Ed25519 signature), not the key's
+        connection.execute(text("UPDATE checkpoints SET note = :n"), {"n": head + f"\n\n— oar-ledger {forged}\n"})
+        connection.execute(text("DELETE FROM verifier_keys"))  # the forger drops the key set (or brings their own)
+        connection.execute(text("DELETE FROM key_set_notes"))
     engine.dispose()
 
     unverified = run(cwd, "verify", "--no-kafka", var_dir=var)

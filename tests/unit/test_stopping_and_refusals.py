@@ -1,5 +1,5 @@
-"""Pure pieces of the runtime guarantees: which Kafka errors are refusals for good (and which
-of those the relay records and skips), and the stop signal that interrupts a blocking wait
+"""Pure pieces of the runtime guarantees: which Kafka errors are refusals for good (each one
+stops the relay; none is skipped), and the stop signal that interrupts a blocking wait
 (issue 15, items 1 and 2)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import threading
 import kafka.errors as errors
 import pytest
 
-from infra.kafka.refusals import reason, refuses_message, skippable
+from infra.kafka.refusals import reason, refuses_message
 from service.stopping import StopRequested, StopSignals
 
 pytestmark = pytest.mark.unit
@@ -30,16 +30,6 @@ def test_errors_about_the_message_stop_the_relay(error):
                                    errors.IllegalStateError(), ValueError("not Kafka")])  # fmt: skip
 def test_outages_and_producer_session_errors_are_retried(error):
     assert not refuses_message(error)
-
-
-@pytest.mark.parametrize(("error", "skip"), [
-    (errors.MessageSizeTooLargeError(), True), (errors.RecordListTooLargeError(), True),
-    (errors.InvalidRecordError(), False), (errors.TopicAuthorizationFailedError(), False),
-    (errors.PolicyViolationError(), False), (errors.KafkaTimeoutError(), False),
-])  # fmt: skip
-def test_only_a_message_too_large_is_recorded_and_skipped(error, skip):
-    """Too large concerns that one event; a refusal for any other reason would refuse them all."""
-    assert skippable(error) is skip
 
 
 def test_the_reason_names_the_error_and_its_text():

@@ -1,6 +1,6 @@
 """The relay's refusals (issue 15): an event the broker refused for good (too large) is
-recorded here (topic, position, group, error, time), skipped so that later events flow, and
-reported by ``verify``; it is never sent again.
+recorded here (topic, position, group, error, time). In this release the relay then skipped
+it; since 0006 it stops on it and sends it again on the next start (``resolved_at``).
 
 Revision ID: 0005
 Revises: 0004

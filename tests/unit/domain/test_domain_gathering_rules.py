@@ -153,7 +153,7 @@ def test_s30_attendance_records_marks_and_unregistered_attendees() -> None:
             group="cms",
             gathering="meetup",
             marks={"a-3": "attended", "a-1": "attended", "a-2": "did-not-attend"},
-            unregistered_attendees=("x-2", "x-1", "x-2"),
+            unregistered_attendees=("x-2", "x-1"),
         ),
         AFTER,
     )

@@ -700,7 +700,7 @@ def test_s6_a_system_actor_may_not_report() -> None:
         group,
         group.report_social_media,
         c.ReportSocialMediaSpace(
-            actor=Actor(id="bot", role="system"), group="cms", platform="X", reason="crawler"
+            actor=Actor(id="sys-1", role="system"), group="cms", platform="X", reason="crawler"
         ),
         T0,
         rule="registered-actors-report",

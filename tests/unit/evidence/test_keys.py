@@ -77,6 +77,7 @@ def test_load_missing_file(tmp_path: Path) -> None:
 def test_load_garbage(tmp_path: Path) -> None:
     path = tmp_path / "garbage.pem"
     path.write_text("not a key\n")
+    path.chmod(0o600)
     with pytest.raises(KeyFileError, match="not an unencrypted PEM"):
         load_private_key(path)
 
@@ -90,9 +91,20 @@ def test_load_rejects_non_ed25519_keys(tmp_path: Path) -> None:
             serialization.NoEncryption(),
         )
     )
+    path.chmod(0o600)
     with pytest.raises(KeyFileError, match="expected an Ed25519 key"):
         load_private_key(path)
 
 
 def test_key_file_error_is_an_evidence_error() -> None:
     assert issubclass(KeyFileError, EvidenceError)
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o644, 0o666])
+def test_a_key_readable_or_writable_by_others_is_refused_as_ssh_does(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "k.pem"
+    generate_key(path, "oar-ledger")
+    load_private_key(path)  # 0600 as written: accepted
+    path.chmod(mode)
+    with pytest.raises(KeyFileError, match=f"permissions {mode:04o} .* too open.*chmod 600"):
+        load_private_key(path)

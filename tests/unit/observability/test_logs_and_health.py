@@ -58,3 +58,24 @@ def test_readiness_follows_recent_work() -> None:
     health.not_ready("no partition assigned yet")
     assert health.ready() == (False, "no partition assigned yet")
     assert health.live() == (True, "main loop running")
+
+
+def _get(app, path: str) -> tuple[str, str]:
+    answer: dict[str, str] = {}
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+    body = b"".join(app(environ, lambda status, _headers: answer.update(status=status)))
+    return answer["status"], body.decode()
+
+
+def test_a_process_serves_only_the_registry_it_is_given() -> None:
+    """The witness serves its own series, not the relay's and projector's at zero."""
+    from infra.observability import metrics
+    from infra.observability.http import wsgi_app
+
+    metrics.WITNESS_REQUESTS.labels("refused")
+    witness = _get(wsgi_app(Health(), metrics.WITNESS_REGISTRY), "/metrics")[1]
+    assert 'oar_witness_requests_total{outcome="refused"}' in witness and "oar_relay_position" not in witness
+    workers = _get(wsgi_app(Health()), "/metrics")[1]
+    assert "oar_relay_position" in workers and "oar_witness" not in workers
+    status, body = _get(wsgi_app(Health(), metrics.WITNESS_REGISTRY), "/readyz")
+    assert status.startswith("503") and json.loads(body)["reason"] == "starting"

@@ -112,7 +112,7 @@ def build_story() -> list[LedgerEvent]:
                                                reason="too late to review"), s.at())  # fmt: skip
     cms.record_attendance(c.RecordAttendance(
         actor=M2, group="cms", gathering="meetup", marks={"a-4": "did-not-attend", "a-1": "attended"},
-        unregistered_attendees=("x-9", "x-1", "x-9"),
+        unregistered_attendees=("x-9", "x-1"),
     ), s.at(MEETUP_STARTS + DAY))  # fmt: skip
     cms.request_termination(c.RequestTermination(actor=M1, group="cms", reason="moving on"), s.at())
     cms.deactivate(c.DeactivateGroup(actor=OAR, group="cms", discussed_with_managers=True, ground="other",

@@ -25,6 +25,7 @@ from datetime import timedelta
 import httpx
 
 from bench.harness import Context, Result, Samples
+from bench.rules import Pairs
 from bootstrap import build_ledger, build_local_issuer
 from domain import commands as c
 from domain.actors import Actor
@@ -143,20 +144,20 @@ def run(ctx: Context) -> list[Result]:
     server, url = start_server(settings)
     http = HttpPath(url, tokens)
     direct = in_process(ledger.app)
-    http_rates, direct_rates, ratios, http_lat, direct_lat = Samples(), Samples(), [], [], []
+    http_rates, direct_rates, pairs, http_lat, direct_lat = Samples(), Samples(), Pairs(), [], []
     try:
         run_concurrently([f"warm-h-{i}" for i in range(8)], http)
         run_concurrently([f"warm-d-{i}" for i in range(8)], direct)
         for rep in range(1, ctx.repetitions + 1):
             order = [("http", http), ("direct", direct)]
-            rates = {}
+            rates, runs = {}, {}
             for name, path in order if rep % 2 else reversed(order):
                 count, seconds, latencies = run_concurrently([f"r{rep}-{name}-{i:04d}" for i in range(groups)], path)
-                rates[name] = (http_rates if name == "http" else direct_rates).add(count, seconds)
+                rates[name], runs[name] = (http_rates if name == "http" else direct_rates).add(count, seconds), (count, seconds)
                 (http_lat if name == "http" else direct_lat).extend(latencies)
-            ratios.append(rates["http"] / rates["direct"])
+            pair = pairs.add(rates["http"], *runs["direct"])
             ctx.log(f"{NAME} rep {rep}/{ctx.repetitions}: HTTP {rates['http']:,.0f} commands/s, in-process "
-                    f"{rates['direct']:,.0f} commands/s, ratio {ratios[-1]:.2f} ({CLIENTS} clients)")  # fmt: skip
+                    f"{rates['direct']:,.0f} commands/s, ratio {pair.ratio:.2f} ({CLIENTS} clients)")  # fmt: skip
     finally:
         server.terminate()
         server.wait(15)
@@ -169,6 +170,6 @@ def run(ctx: Context) -> list[Result]:
         detail=(f"{CLIENTS} concurrent keep-alive clients / threads, {groups} groups x 5 commands per path and "
                 f"repetition; latency p50/p99 HTTP {percentile(http_lat, .5) * ms:.1f}/{percentile(http_lat, .99) * ms:.1f} ms, "
                 f"in-process {percentile(direct_lat, .5) * ms:.1f}/{percentile(direct_lat, .99) * ms:.1f} ms; "
-                f"ratios {', '.join(f'{r:.2f}' for r in ratios)}"),
-        paired_ratios=tuple(ratios),
+                f"ratios {', '.join(f'{r:.2f}' for r in pairs.ratios)}"),
+        pairs=pairs,
     )]  # fmt: skip

@@ -23,7 +23,8 @@ from service.evidence.bundle import evidence_bundle
 from service.evidence.checkpoint_list import list_checkpoints
 from service.evidence.keys import key_set_rows
 from service.evidence.proofs import Prover
-from service.evidence.verifier import VerifySources, verify_ledger
+from service.evidence.recorded_verify import verify_and_record
+from service.evidence.verifier import VerifySources
 
 EventId = Annotated[str, Path(max_length=64)]
 AtCheckpoint = Annotated[int | None, Query(ge=1, description="Checkpoint size (default: the newest)")]
@@ -97,7 +98,7 @@ def verification(request: Request, principal: Caller,
         raise ApiProblem(400, "validation", "Invalid witness key", f"witness: {problem}", field="witness") from None
     sources = VerifySources(key=configured_verifier(ledger.settings), kafka=False, witnesses=witness_keys,
                             required_witnesses=witnesses)  # fmt: skip
-    report = verify_ledger(ledger, sources)
+    report = verify_and_record(ledger, sources)
     if not report.ok:  # a problem document (RFC 9457) carrying the whole report
         first = report.first()
         raise ApiProblem(409, "integrity", "Verification found a mismatch",

@@ -4,7 +4,6 @@ the metrics (last result and duration)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Annotated
 
@@ -57,7 +56,8 @@ def verify(
     read-model row against each other; exit 7 on any mismatch, naming the first position where
     they disagree; exit 8 when no trusted verifier key (--key, OAR_VERIFIER_KEY or the local
     signing key) checked the checkpoint signatures."""
-    from service.evidence.verifier import VerifySources, verify_ledger
+    from service.evidence.recorded_verify import verify_and_record
+    from service.evidence.verifier import VerifySources
     from infra.kafka.runtime import bootstrap_servers
 
     cli = state(ctx)
@@ -67,15 +67,13 @@ def verify(
     ledger = cli.ledger
     total = ledger.app.recorder.max_notification_id() or 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    started = time.monotonic()
     with Progress(*columns, console=err, transient=True, disable=total < PROGRESS_FROM) as progress:
         trail = audit_trail_source(cli)
         sources = VerifySources(
             key=verifier, bootstrap=None if no_kafka else bootstrap_servers(cli.settings), kafka=not no_kafka,
             audit_trail=trail, read_models=trail.engine, witnesses=tuple(witness_keys), required_witnesses=witnesses,
         )  # fmt: skip
-        report = verify_ledger(ledger, sources, progress=_Bars(progress))
-    _record_run(ledger, report, time.monotonic() - started, total)
+        report = verify_and_record(ledger, sources, progress=_Bars(progress))
     if json_flag or cli.json_output:
         print_json(report.to_json())
     else:
@@ -88,13 +86,3 @@ def verify(
         raise CliError("UNVERIFIED: no trusted verifier key checked the checkpoint signatures; pass --key "
                        "(see `oar-ledger keys public`) or set OAR_VERIFIER_KEY", ExitCode.UNVERIFIED)  # fmt: skip
 
-
-def _record_run(ledger, report, duration: float, events: int) -> None:
-    """Keep the outcome for the metrics (last verify result and duration)."""
-    from datetime import UTC, datetime
-
-    from infra.evidence.verify_runs import VerificationRun, record_run
-
-    first = None if report.ok else report.first()
-    problem = None if first is None else first.describe()[:1000]
-    record_run(ledger.engine, VerificationRun(datetime.now(UTC), duration, report.ok, events, problem))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,12 +20,13 @@ from domain.errors import NotFound
 from infra.evidence.checkpoint_store import CheckpointStore
 from infra.evidence.errors import EvidenceError
 from infra.evidence.signing import configured_verifier, load_signer
-from infra.evidence.verify_runs import VerificationRun, last_run, record_run
+from infra.evidence.verify_runs import last_run
 from projections.queries import audit_rows, group_id_of
 from service.access import require_oversight
 from service.evidence.bundle import bundle_keys, evidence_bundle
 from service.evidence.proofs import Prover
-from service.evidence.verifier import VerifySources, verify_ledger
+from service.evidence.recorded_verify import verify_and_record
+from service.evidence.verifier import VerifySources
 
 EventId = Annotated[str, Path(max_length=64)]
 
@@ -58,12 +58,7 @@ def evidence(request: Request, verify: bool = False) -> Response:
     latest = CheckpointStore(ledger.engine).latest()
     report = None
     if verify:
-        started, total = time.monotonic(), ledger.app.recorder.max_notification_id() or 0
-        found = verify_ledger(ledger, VerifySources(key=configured_verifier(ledger.settings), kafka=False))
-        first = None if found.ok else found.first()
-        record_run(ledger.engine, VerificationRun(ledger.app.clock(), time.monotonic() - started, found.ok, total,
-                                                  None if first is None else first.describe()[:1000]))  # fmt: skip
-        report = found.to_json()
+        report = verify_and_record(ledger, VerifySources(key=configured_verifier(ledger.settings), kafka=False)).to_json()
     return render(request, "evidence.html", latest=latest, report=report, checked_at=ledger.app.clock() if verify else None,
                   last=last_run(ledger.engine), vkey=_verifier_key(ledger.settings))  # fmt: skip
 

@@ -15,12 +15,12 @@ from entrypoints.api.context import context
 from entrypoints.web.errors import page
 from entrypoints.web.session import signed_in
 from entrypoints.web.templating import render
-from entrypoints.web.views import difference, parse_moment, screenings, timeline_row
+from entrypoints.web.views import difference, parse_moment, screenings
 from projections.compliance import compliance_view
 from projections.queries import group_rows
 from service.access import redact_group, sees_history
 from service.compliance import working_calendar
-from service.history import group_state
+from service.history import group_state, history_row
 
 PAGE_SIZE = 25
 Slug = Annotated[str, Path(max_length=64)]
@@ -70,7 +70,7 @@ def group_page(request: Request, group: Slug, as_of: Text = None) -> Response:
             missing = str(error)
     timeline = None
     if sees_history(principal, current.visibility, current.managers):
-        timeline = [timeline_row(e, group) for e in app.group_events(group)]
+        timeline = [history_row(e, group) for e in app.group_events(group)]
     refusals = None
     if principal.sees_everything:
         refusals = [r for _, r in api.ledger.refusals.since(0) if r.group_slug == group]

@@ -13,7 +13,6 @@ from markupsafe import Markup, escape
 from domain.events.base import LedgerEvent
 from entrypoints.api.problems import ApiProblem
 from domain.events.sponsorship import SponsorshipApproved, SponsorshipRejected, SponsorshipRequested
-from service.history import history_row
 
 
 def parse_moment(value: str | None) -> datetime | None:
@@ -54,13 +53,6 @@ def difference(then: dict[str, Any], today: dict[str, Any]) -> list[dict[str, st
         if before.get(name) != after.get(name):
             rows.append({"what": name, "then": before.get(name, "not yet"), "today": after.get(name, "—")})
     return rows
-
-
-def timeline_row(event: LedgerEvent, group: str = "") -> dict[str, Any]:
-    """A history row (event id, subject, how the actor signed in, …) for the timeline."""
-    row = history_row(event, group)
-    row["signed_in"] = row["signed_in_with"]
-    return row
 
 
 def screenings(events: list[LedgerEvent], gathering: str) -> dict[str, list[dict[str, Any]]]:

@@ -17,25 +17,18 @@ from infra.kafka.config import close_producer, kafka_client_config, producer_con
 from infra.settings import Settings
 
 
-class CheckpointPublisher:
-    """Sends checkpoints to ``topic``; each ``publish`` waits for the broker's acknowledgement."""
+class _AcknowledgedSender:
+    """One lazily made producer whose every send waits for the broker's acknowledgement
+    (bounded by ``ack_timeout``); shared by the checkpoint and refusal publishers."""
 
-    def __init__(self, client: dict[str, Any], topic: str, origin: str, ack_timeout: float = 30.0) -> None:
-        self.client, self.topic, self.origin, self.ack_timeout = client, topic, origin, ack_timeout
+    def __init__(self, client: dict[str, Any], topic: str, ack_timeout: float = 30.0) -> None:
+        self.client, self.topic, self.ack_timeout = client, topic, ack_timeout
         self._producer: KafkaProducer | None = None
 
-    def publish(self, checkpoint: StoredCheckpoint) -> None:
+    def _send(self, key: bytes, value: bytes, headers: list[tuple[str, bytes]], partition: int | None = None) -> None:
         if self._producer is None:
             self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
-        headers = [
-            ("content-type", b"text/plain; charset=utf-8"),
-            ("checkpoint_origin", self.origin.encode()),
-            ("checkpoint_size", str(checkpoint.size).encode()),
-            ("checkpoint_root", checkpoint.root_hash.hex().encode()),
-        ]
-        future = self._producer.send(
-            self.topic, key=self.origin.encode(), value=checkpoint.note.encode("utf-8"), headers=headers
-        )
+        future = self._producer.send(self.topic, key=key, value=value, headers=headers, partition=partition)
         self._producer.flush(timeout=self.ack_timeout)
         future.get(timeout=self.ack_timeout)
 
@@ -43,6 +36,23 @@ class CheckpointPublisher:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             close_producer(producer, 1.0)
+
+
+class CheckpointPublisher(_AcknowledgedSender):
+    """Sends checkpoints to ``topic``; each ``publish`` waits for the broker's acknowledgement."""
+
+    def __init__(self, client: dict[str, Any], topic: str, origin: str, ack_timeout: float = 30.0) -> None:
+        super().__init__(client, topic, ack_timeout)
+        self.origin = origin
+
+    def publish(self, checkpoint: StoredCheckpoint) -> None:
+        headers = [
+            ("content-type", b"text/plain; charset=utf-8"),
+            ("checkpoint_origin", self.origin.encode()),
+            ("checkpoint_size", str(checkpoint.size).encode()),
+            ("checkpoint_root", checkpoint.root_hash.hex().encode()),
+        ]
+        self._send(self.origin.encode(), checkpoint.note.encode("utf-8"), headers)
 
 
 def publisher_for(settings: Settings, bootstrap: str | None, origin: str) -> CheckpointPublisher | None:
@@ -53,27 +63,14 @@ def publisher_for(settings: Settings, bootstrap: str | None, origin: str) -> Che
     return CheckpointPublisher(client, settings.checkpoint_topic, origin, settings.kafka_ack_timeout_seconds)
 
 
-class RefusalPublisher:
+class RefusalPublisher(_AcknowledgedSender):
     """Sends sealed refusals to the refusals topic (one partition), keyed by group slug; the
     value is the refusal record with its ``refusal_hash`` (schema ``CommandRefused.v1``)."""
 
-    def __init__(self, client: dict[str, Any], topic: str, ack_timeout: float = 30.0) -> None:
-        self.client, self.topic, self.ack_timeout = client, topic, ack_timeout
-        self._producer: KafkaProducer | None = None
-
     def publish(self, group: str, value: bytes, sequence: int) -> None:
-        if self._producer is None:
-            self._producer = KafkaProducer(**producer_config(self.client, self.ack_timeout))
         headers = [("content-type", b"application/json"), ("ce_type", REFUSAL_TYPE.encode()),
                    ("refusal_sequence", str(sequence).encode())]  # fmt: skip
-        future = self._producer.send(self.topic, key=group.encode(), value=value, headers=headers, partition=0)
-        self._producer.flush(timeout=self.ack_timeout)
-        future.get(timeout=self.ack_timeout)
-
-    def close(self) -> None:
-        if self._producer is not None:
-            producer, self._producer = self._producer, None
-            close_producer(producer, 1.0)
+        self._send(group.encode(), value, headers, partition=0)
 
 
 REFUSAL_TYPE = "ch.cern.alumni.ledger.CommandRefused.v1"

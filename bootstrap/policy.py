@@ -1,8 +1,9 @@
 """Installing further policy-pack versions named by the ``policy_pack_versions`` setting.
 
-The published packs (CERN's guidelines in seeds/, LSE's) are always installed. When an
-institution publishes an amendment, its pack version is written as a module holding a
-``PolicyPack`` (same ``name``, a new ``version`` and ``effective_from``) and named in
+The published packs (CERN's group managers guidelines, LSE's advice for alumni volunteers)
+are always installed. When an institution publishes an amendment, its pack version is
+written as a module holding a ``PolicyPack`` (same ``name``, a new ``version`` and
+``effective_from``, and the ``source`` citing the amended text) and named in
 ``OAR_POLICY_PACK_VERSIONS`` as ``module:attribute`` (comma-separated for several). Every
 entrypoint that checks rules or compliance installs them through :func:`install_policy_packs`
 before it does (the CLI's root, the API's ``create_app``, ``build_ledger``).
@@ -36,7 +37,7 @@ def load_pack_versions(refs: tuple[str, ...]) -> list[PolicyPack]:
         module_name, _, attribute = ref.partition(":")
         try:
             module = import_module(module_name)
-        except ImportError as problem:
+        except (ImportError, ValueError) as problem:  # ValueError: e.g. an incomplete Citation
             raise PolicyPackSettingError(f"invalid {SETTING}: {ref!r}: cannot import module {module_name!r} "
                                          f"({problem})") from None  # fmt: skip
         if not hasattr(module, attribute):

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from domain.errors import RuleViolation
+from domain.policy.sources import CERN_GROUP_MANAGER_GUIDELINES, Citation
 
 if TYPE_CHECKING:
     from domain.commands import Command
 
-CERN_SOURCE = "CERN-AG"
-"""Guidelines for CERN Alumni Group Managers, seeds/000_89e11917a64c15c1.txt."""
+CERN_SOURCE = CERN_GROUP_MANAGER_GUIDELINES.cited_as
+"""``CERN-AG``: the *Guidelines for CERN Alumni Group Managers* (``domain.policy.sources``)."""
 
 
 OAR_GOVERNANCE = "OAR governance rule (not a guideline clause)"
@@ -69,12 +70,14 @@ class PolicyPack:
     A new version of a pack is a new ``PolicyPack`` with the same ``name``, a higher
     ``version`` and the date it took effect (``effective_from``); the registry picks the
     version in force on a date. ``effective_from`` None means undated (in force from the
-    start). ``amendment`` says what this version changed from the one before.
+    start). ``amendment`` says what this version changed from the one before. ``source``
+    cites the published text the version encodes (title, version, publisher, address and
+    the SHA-256 of the text), so that it can be found and checked outside this repository.
     """
 
     name: str
     title: str
-    source: str
+    source: Citation
     decisions: Mapping[type[Command], Governs]
     flags: tuple[Any, ...] = field(default=())
     version: str = "1"

@@ -9,13 +9,14 @@ from domain.policy.base import PolicyPack
 
 
 def describe(pack: PolicyPack) -> dict[str, Any]:
-    """The pack version: its identity and dates, each command's clause and rules (in the
-    order they are checked), and each compliance flag with its clause and limits."""
+    """The pack version: its identity, dates and source (the citation of its text, with the
+    text's SHA-256), each command's clause and rules (in the order they are checked), and
+    each compliance flag with its clause and limits."""
     return {
         "pack": pack.name,
         "version": pack.version,
         "title": pack.title,
-        "source": pack.source,
+        "source": pack.source.as_json(),
         "effective_from": pack.effective_from.isoformat() if pack.effective_from else None,
         "amendment": pack.amendment,
         "commands": [

@@ -1,7 +1,8 @@
-"""The CERN pack: Guidelines for CERN Alumni Group Managers (6 March 2025).
+"""The CERN pack: *Guidelines for CERN Alumni Group Managers* (CERN Office of Alumni
+Relations, last updated 6 March 2025; cited in ``domain.policy.sources``).
 
-Source: seeds/000_89e11917a64c15c1.txt. Each command lists the clause recorded on
-its event and the rules checked, in order (role first, then state, then substance).
+Each command lists the clause recorded on its event and the rules checked, in order (role
+first, then state, then substance).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from domain.policy import cern_groups as gr
 from domain.policy import cern_sponsorship as sp
 from domain.policy.authority import ActorIsMember, ActorManagesGroup, NoConflictOfInterest, RequiresRole
 from domain.policy.base import Governs, PolicyPack, cern
+from domain.policy.sources import CERN_GROUP_MANAGER_GUIDELINES
 from domain.policy.lifecycle import (
     AfterGatheringStarts,
     BeforeGatheringStarts,
@@ -128,7 +130,7 @@ DECISIONS = {
 PACK = PolicyPack(
     name="cern",
     title="Guidelines for CERN Alumni Group Managers (6 March 2025)",
-    source="seeds/000_89e11917a64c15c1.txt",
+    source=CERN_GROUP_MANAGER_GUIDELINES,
     decisions=DECISIONS,
     flags=CERN_FLAGS,
     version="1",

@@ -1,4 +1,5 @@
-"""A second institution's pack: LSE alumni group guidelines (seeds/002_9337eb129852307b.txt).
+"""A second institution's pack: LSE's *Advice for Alumni Volunteers* (alumni groups guidance,
+LSE Alumni Engagement Team; cited in ``domain.policy.sources``).
 
 It exists to show that the policy layer is not hard-wired to CERN: an LSE group is
 governed by these rules, recorded with these citations, and flagged by these checks.
@@ -28,6 +29,7 @@ from domain.policy.lse_rules import (
     SocialMediaNeedsDisclaimer,
     lse,
 )
+from domain.policy.sources import LSE_ALUMNI_VOLUNTEER_ADVICE
 from domain.values import GatheringStatus, GroupStatus, Role
 
 __all__ = ["DECISIONS", "LSE_FLAGS", "PACK", "lse"]
@@ -68,7 +70,7 @@ LSE_FLAGS: tuple[ComplianceCheck, ...] = (
 PACK = PolicyPack(
     name="lse",
     title="LSE alumni group guidelines",
-    source="seeds/002_9337eb129852307b.txt",
+    source=LSE_ALUMNI_VOLUNTEER_ADVICE,
     decisions=DECISIONS,
     flags=LSE_FLAGS,
     version="1",

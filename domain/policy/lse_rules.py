@@ -1,4 +1,4 @@
-"""The LSE guidelines' own rules and flags (seeds/002_9337eb129852307b.txt), cited by section title.
+"""The LSE guidelines' own rules and flags (*Advice for Alumni Volunteers*), cited by section title.
 
 The opening paragraphs of the text have no heading: they are cited as the page's subject,
 'Alumni groups', with their paragraph (¶1 the annual plan and the CRM, ¶2 alumni data).
@@ -12,11 +12,13 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.compliance import ComplianceCheck, ExternalSocialMedia, Flag
 from domain.policy.base import Rule, Situation
+from domain.policy.sources import LSE_ALUMNI_VOLUNTEER_ADVICE
 from domain.values import GatheringStatus, GroupStatus
 
 
 def lse(section: str) -> str:
-    return f"LSE-AG '{section}'"
+    """A section citation of the LSE text, e.g. ``lse("Alumni groups")`` -> ``LSE-AG 'Alumni groups'``."""
+    return f"{LSE_ALUMNI_VOLUNTEER_ADVICE.cited_as} '{section}'"
 
 
 GROUPS = lse("Alumni groups")

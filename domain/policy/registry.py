@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 
 from domain.errors import DomainError
 from domain.policy.base import PolicyPack
+from domain.policy.sources import Citation
 
 Registry = Mapping[str, tuple[PolicyPack, ...]]
 
@@ -28,7 +29,8 @@ class PackVersionError(DomainError, ValueError):
 
 
 def published_packs() -> tuple[PolicyPack, ...]:
-    """The packs of the published texts: CERN's guidelines (seeds/) and LSE's."""
+    """The packs of the published texts: CERN's group managers guidelines and LSE's advice
+    for alumni volunteers (``domain.policy.sources``)."""
     # Imported here: packs import commands and rules, which must not import back.
     from domain.policy import cern, lse
 
@@ -38,8 +40,9 @@ def published_packs() -> tuple[PolicyPack, ...]:
 def with_versions(installed: Registry, extra: Iterable[object]) -> dict[str, tuple[PolicyPack, ...]]:
     """``installed`` plus the ``extra`` versions, each pack's versions oldest first. Pure.
 
-    An extra version must be a :class:`PolicyPack` of an installed pack name, with a version
-    and a date of effect (``effective_from``) that no installed version of that pack has."""
+    An extra version must be a :class:`PolicyPack` of an installed pack name, citing its text
+    (a :class:`Citation`), with a version and a date of effect (``effective_from``) that no
+    installed version of that pack has."""
     packs = {name: list(versions) for name, versions in installed.items()}
     for pack in extra:
         if not isinstance(pack, PolicyPack):
@@ -50,6 +53,9 @@ def with_versions(installed: Registry, extra: Iterable[object]) -> dict[str, tup
                                    "a new institution's pack is added in code, see the README")  # fmt: skip
         if pack.effective_from is None:
             raise PackVersionError(f"{pack.label}: a further version needs the date it took effect (effective_from)")
+        if not isinstance(pack.source, Citation):
+            raise PackVersionError(f"{pack.label}: source must cite the published text as a Citation (title, version, "
+                                   f"publisher, address, sha256), not a {type(pack.source).__name__}")  # fmt: skip
         for other in packs[pack.name]:
             if other is pack:
                 break  # the same object named twice: installed once

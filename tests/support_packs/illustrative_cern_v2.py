@@ -1,7 +1,7 @@
 """A version 2 of the CERN pack for the tests: an ILLUSTRATIVE amendment, not a CERN text.
 
-The CERN guidelines in ``seeds/`` exist in one version (last updated 6 March 2025), and the
-ledger installs only that one. To test that the ledger applies the rules in force on each
+The *Guidelines for CERN Alumni Group Managers* exist in one version (last updated 6 March
+2025), and the ledger installs only that one. To test that the ledger applies the rules in force on each
 date, the tests install this plausible amendment, in force from 1 January 2026, the way a
 real one is installed: through the ``policy_pack_versions`` setting
 (``OAR_POLICY_PACK_VERSIONS=support_packs.illustrative_cern_v2:PACK_V2`` with ``tests/`` on
@@ -13,6 +13,8 @@ real one is installed: through the ``policy_pack_versions`` setting
   7 days (version 1: 14) for the compliance flag.
 
 Its clauses say "(v2, illustrative)" so that no one mistakes them for the published text.
+It keeps version 1's ``source`` (the text it pretends to amend, with that text's SHA-256):
+no amended text exists to cite, and its ``amendment`` line says it is not a CERN text.
 It lives under tests/ so that no production ledger can enforce it by default.
 """
 

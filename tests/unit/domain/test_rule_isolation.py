@@ -527,7 +527,7 @@ def test_policy_pack_enforce_runs_rules_in_order_and_returns_the_clause() -> Non
     pack = PolicyPack(
         name="test",
         title="Test",
-        source="test.txt",
+        source=cern.PACK.source,
         decisions={
             c.JoinGroup: Governs("TEST §8", (Probe("first", False), Probe("second", False))),
             c.LeaveGroup: Governs("TEST §9", (Probe("stop", True), Probe("never", False))),

@@ -1,6 +1,8 @@
 """The rules catalogue in the README, generated from the installed policy packs.
 
-For each pack and each of its versions: the date it took effect, what it amended, every
+First the sources: each published text the packs encode (or refer to), cited by title,
+version, publisher, public address and the SHA-256 of the text encoded. Then for each pack
+and each of its versions: the date it took effect, what it amended, every
 command with the clause its event records and the rules checked (with their clauses), and
 every compliance flag. The README holds it between two markers; a test fails when it drifts::
 
@@ -20,6 +22,7 @@ from typing import Any
 
 from domain.policy.catalogue import describe
 from domain.policy.registry import installed_packs
+from domain.policy.sources import cited_texts
 
 README = Path("README.md")
 START = "<!-- rules-catalogue:start (generated: python -m infra.rules_catalogue write) -->"
@@ -41,7 +44,7 @@ def _version_section(info: dict[str, Any]) -> list[str]:
         "<details>",
         f"<summary><b>{info['pack']} v{info['version']}</b>: {_cell(info['title'])} ({since})</summary>",
         "",
-        f"Source: `{info['source']}`. {info['amendment']}".rstrip(),
+        f"Source: {_cited(info['source'])}. {info['amendment']}".rstrip(),
         "",
         "| command | clause recorded | rules checked, in order (rule: clause) |",
         "| --- | --- | --- |",
@@ -56,9 +59,25 @@ def _version_section(info: dict[str, Any]) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _cited(source: dict[str, Any]) -> str:
+    return _cell(f"*{source['title']}*, {source['version']}, {source['publisher']}, <{source['address']}>")
+
+
+def _sources_section() -> list[str]:
+    texts = cited_texts(pack.source for versions in installed_packs().values() for pack in versions)
+    lines = ["**Sources**", "", "| cited as | title | version | publisher | address | SHA-256 of the encoded text |",
+             "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for text in texts:
+        cited = f"`{text.cited_as}`" if text.cited_as else "(referred to)"
+        lines.append(f"| {cited} | *{_cell(text.title)}* | {_cell(text.version)} | {_cell(text.publisher)} "
+                     f"| <{text.address}> | `{text.sha256}` |")  # fmt: skip
+    notes = [f"- *{_cell(text.title)}*: {_cell(text.note)}" for text in texts if text.note]
+    return [*lines, "", *notes, ""] if notes else [*lines, ""]
+
+
 def render_catalogue() -> str:
     """The generated section, markers included."""
-    lines = [START, ""]
+    lines = [START, "", *_sources_section()]
     for versions in installed_packs().values():
         for pack in versions:
             lines += _version_section(describe(pack))

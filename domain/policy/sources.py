@@ -11,6 +11,7 @@ saved as HTML or PDF will not hash the same: the digest identifies the text, not
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,16 @@ class Citation:
             "note": self.note,
             "refers_to": [text.as_json() for text in self.refers_to],
         }
+
+
+def cited_texts(citations: Iterable[Citation]) -> list[Citation]:
+    """Each text once, in order, each followed by the texts it refers to."""
+    found: list[Citation] = []
+    for text in citations:
+        for one in (text, *cited_texts(text.refers_to)):
+            if one not in found:
+                found.append(one)
+    return found
 
 
 CERN_SOCIAL_MEDIA_GUIDELINES = Citation(

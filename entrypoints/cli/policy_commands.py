@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,8 +27,9 @@ def show(
     on: Annotated[str, typer.Option("--on", help="The date, YYYY-MM-DD (default: today).")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """The rules of each pack as they stood on a date: the version then in force, each
-    command's clause and rules (with their clauses), and the compliance flags."""
+    """The rules of each pack as they stood on a date: the version then in force, the text
+    it encodes (title, version, publisher, address, SHA-256), each command's clause and
+    rules (with their clauses), and the compliance flags."""
     day = _day(on)
     names = [_known(pack)] if pack is not None else list(installed_packs())
     packs = [describe(policy_pack(name, day)) for name in names]
@@ -39,6 +40,7 @@ def show(
         since = info["effective_from"] or "the start (undated)"
         line(f"{info['pack']} v{info['version']} on {day}: {info['title']}, in force from {since}", style="bold")
         line(f"  {info['amendment']}")
+        _source(info["source"])
         rows = [[c["command"], c["clause"], "\n".join(f"{r['rule']} ({r['clause']})" for r in c["rules"])]
                 for c in info["commands"]]  # fmt: skip
         table(f"Commands governed by {info['pack']} v{info['version']}", ["command", "clause recorded", "rules"], rows)
@@ -64,6 +66,17 @@ def catalogue(
     except (CatalogueError, OSError) as problem:
         raise CliError(f"invalid --readme: {problem}") from None
     out.print(f"{readme}: {'rules catalogue rewritten' if changed else 'up to date'}")
+
+
+def _source(source: dict[str, Any]) -> None:
+    line(f"  Source: {_cited(source)}")
+    line(f"  SHA-256 of the text encoded: {source['sha256']}")
+    for text in source["refers_to"]:
+        line(f"  Refers to: {_cited(text)}")
+
+
+def _cited(text: dict[str, Any]) -> str:
+    return f"{text['title']}, {text['version']}, {text['publisher']}, {text['address']}"
 
 
 def _day(on: str) -> date:

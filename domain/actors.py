@@ -1,5 +1,5 @@
 """Who acts, and how that was established. People are opaque ids only: no names, no
-e-mail (DESIGN: personal data)."""
+e-mail (README, "Personal data: what may and may not be written, and why")."""
 
 from __future__ import annotations
 

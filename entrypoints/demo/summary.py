@@ -1,4 +1,5 @@
-"""The demo's closing summary: groups, refusals with clauses, flags, rule coverage."""
+"""The demo's closing summary: groups, refusals with clauses, flags, rule coverage, and the
+guidelines the clauses cite (title, version, publisher, public address)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import re
 from datetime import datetime
 
 from domain.compliance import Flag
+from domain.policy.registry import installed_packs
+from domain.policy.sources import cited_texts
 from entrypoints.render import out, table
 from entrypoints.demo.script import DemoRun
 
 # The rules of the CERN and LSE guidelines (README, "Rules and clauses"): each must be exercised.
-DESIGN_RULES = [
+GUIDELINE_RULES = [
     ("§6", "no external social-media spaces (flag)"),
     ("§7", "2-3 managers; member of several groups"),
     ("§8", "public group: joins accepted at once"),
@@ -40,7 +43,7 @@ def _cites(clause: str, token: str) -> bool:
 
 def coverage(run: DemoRun, flags: list[Flag]) -> list[list[object]]:
     rows = []
-    for token, rule in DESIGN_RULES:
+    for token, rule in GUIDELINE_RULES:
         accepted = sum(o.accepted and _cites(o.clause, token) for o in run.outcomes)
         refused = sum(not o.accepted and _cites(o.clause, token) for o in run.outcomes)
         flagged = sum(_cites(f.clause, token) for f in flags)
@@ -61,8 +64,17 @@ def print_summary(run: DemoRun, on: datetime, flags: list[Flag]) -> list[list[ob
     rows = coverage(run, flags)
     table("Guideline rules exercised", ["clause", "rule", "accepted", "refused", "flagged"], rows)
     accepted = sum(o.accepted for o in run.outcomes)
+    print_sources()
     out.print(f"{accepted} commands recorded, {len(run.refusals)} refused, {len(flags)} compliance flags.")
     return rows
+
+
+def print_sources() -> None:
+    """What ``CERN-AG §7`` and ``LSE-AG '...'`` cite: each installed pack's text (and the texts
+    it refers to), so that the summary can be read without this repository."""
+    texts = cited_texts(pack.source for versions in installed_packs().values() for pack in versions)
+    table("Guidelines cited", ["cited as", "title", "version", "publisher", "address"],
+          [[t.cited_as or "(referred to)", t.title, t.version, t.publisher, t.address] for t in texts])  # fmt: skip
 
 
 def _exists(app, slug: str) -> bool:

@@ -1,4 +1,5 @@
-"""The log of refused commands: denied attempts are kept for audit (DESIGN.md).
+"""The log of refused commands: denied attempts are kept for audit (README, "Proofs,
+verification, keys, refusals, witnesses").
 
 A refusal writes no ledger event (nothing happened to the group) but the attempt
 itself is evidence an auditor may need, so it goes to this separate table, and is sealed

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from entrypoints.demo.summary import DESIGN_RULES
+from entrypoints.demo.summary import GUIDELINE_RULES
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_demo_runs_twice_and_prints_the_summary(cli):
     assert re.search(r"\d+ commands recorded, \d+ refused, \d+ compliance flags\.", out)
 
     rows = coverage_rows(out)
-    assert set(rows) == {token for token, _ in DESIGN_RULES}
+    assert set(rows) == {token for token, _ in GUIDELINE_RULES}
     assert [token for token, counts in rows.items() if not any(counts)] == []
 
     # `groups` reads the read models, which the demo fills through the broker

@@ -1,6 +1,6 @@
 """The demo year through the application, on SQLite and PostgreSQL (wired as in
 ``entrypoints/cli/demo_command.py``, without the broker): it records events, exercises every
-DESIGN.md rule row, and can run twice on the same database.
+guideline rule of the demo's coverage table, and can run twice on the same database.
 
 The CLI takes the compliance flags from the projections (through Kafka); here they are
 computed from the aggregates with the same policy-pack checks (``service.history``).
@@ -15,7 +15,7 @@ from domain.canonical import GENESIS_HASH, record_hash
 from bootstrap import build_ledger
 from entrypoints.cli.demo_command import REVIEW_DATE
 from entrypoints.demo.script import DemoRun
-from entrypoints.demo.summary import DESIGN_RULES, print_summary
+from entrypoints.demo.summary import GUIDELINE_RULES, print_summary
 from entrypoints.demo.year import run_year
 from service.history import compliance_flags
 
@@ -38,8 +38,8 @@ def recorded_groups(app, run: DemoRun) -> dict[str, list]:
 
 def check_run(ledger, run: DemoRun, rows: list[list[object]], refusals_before: int) -> None:
     app = ledger.app
-    # every DESIGN.md row is exercised: accepted, refused or flagged at least once
-    assert [row[0] for row in rows] == [token for token, _ in DESIGN_RULES]
+    # every guideline rule of the coverage table is exercised: accepted, refused or flagged at least once
+    assert [row[0] for row in rows] == [token for token, _ in GUIDELINE_RULES]
     unexercised = [row[:2] for row in rows if not any(row[2:])]
     assert unexercised == []
 

@@ -35,7 +35,7 @@ from infra.kafka.topics import ensure_topics
 from infra.settings import Settings
 
 # Every header a ledger message carries: the CloudEvents binary-mode attributes and the
-# ledger's own coordinates (DESIGN.md, Kafka).
+# ledger's own coordinates (README, "Kafka: the ledger topic").
 CE_HEADERS = {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type"}
 LEDGER_HEADERS = {"ledger_position", "ledger_event_hash", "ledger_previous_hash"}
 

@@ -34,7 +34,7 @@ from domain.values import GroupStatus
 pytestmark = pytest.mark.unit
 
 FRIDAY = date(2025, 1, 10)  # T0's date
-# The section titles of the LSE text (seeds/002_9337eb129852307b.txt); its untitled opening
+# The section titles of the LSE text (*Advice for Alumni Volunteers*); its untitled opening
 # paragraphs are cited as 'Alumni groups' ¶1 and ¶2.
 TITLES = {"Alumni groups", "Alumni Group Event and Communication Requests", "Social Media channels"}
 

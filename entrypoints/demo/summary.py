@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.compliance import Flag
 from domain.policy.registry import installed_packs
 from domain.policy.sources import cited_texts
-from entrypoints.render import out, table
+from entrypoints.render import line, out, table
 from entrypoints.demo.script import DemoRun
 
 # The rules of the CERN and LSE guidelines (README, "Rules and clauses"): each must be exercised.
@@ -73,8 +73,9 @@ def print_sources() -> None:
     """What ``CERN-AG §7`` and ``LSE-AG '...'`` cite: each installed pack's text (and the texts
     it refers to), so that the summary can be read without this repository."""
     texts = cited_texts(pack.source for versions in installed_packs().values() for pack in versions)
-    table("Guidelines cited", ["cited as", "title", "version", "publisher", "address"],
-          [[t.cited_as or "(referred to)", t.title, t.version, t.publisher, t.address] for t in texts])  # fmt: skip
+    line("Guidelines cited", style="bold")
+    for text in texts:  # one line each, not a table: a wrapped address could not be copied
+        line(f"  {text.cited_as or '(referred to)'}: {text.line()}")
 
 
 def _exists(app, slug: str) -> bool:

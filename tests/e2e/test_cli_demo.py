@@ -34,6 +34,9 @@ def test_demo_runs_twice_and_prints_the_summary(cli):
         assert title in out
     for clause in ("§7", "§9", "§26", "§32", "Annex 1"):
         assert clause in out
+    # what the clauses cite: the guidelines by title and public address, no file outside the repository
+    assert "Guidelines cited" in out and "https://alumni.cern" in out and "Advice for Alumni Volunteers" in out
+    assert "seeds/" not in out and "../shared" not in out
     assert re.search(r"\d+ commands recorded, \d+ refused, \d+ compliance flags\.", out)
 
     rows = coverage_rows(out)

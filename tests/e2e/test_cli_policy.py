@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from support_packs.illustrative_cern_v2 import installing_env
 
+from domain.policy.sources import CERN_GROUP_MANAGER_GUIDELINES, CERN_SOCIAL_MEDIA_GUIDELINES, LSE_ALUMNI_VOLUNTEER_ADVICE
+
 pytestmark = pytest.mark.e2e
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -38,6 +40,22 @@ def test_policy_show_lists_the_version_in_force_on_each_date(sqlite_cli):
     assert [(p["pack"], p["version"]) for p in every["packs"]] == [("cern", "2"), ("lse", "1")]
     table = sqlite_cli.ok("policy", "show", "--pack", "lse", "--on", "2025-06-01").stdout
     assert "lse v1" in table and "LSE-AG 'Alumni groups'" in table
+
+
+def test_policy_show_cites_each_text_by_title_version_publisher_address_and_sha256(sqlite_cli):
+    shown = sqlite_cli.json("policy", "show", "--json")
+    sources = {p["pack"]: p["source"] for p in shown["packs"]}
+    assert sources["cern"] == CERN_GROUP_MANAGER_GUIDELINES.as_json()
+    assert sources["lse"] == LSE_ALUMNI_VOLUNTEER_ADVICE.as_json()
+    assert sources["cern"]["refers_to"][0]["address"] == CERN_SOCIAL_MEDIA_GUIDELINES.address
+    for source in sources.values():
+        assert source["title"] and source["version"] and source["publisher"]
+        assert source["address"].startswith("https://") and len(source["sha256"]) == 64
+    text = sqlite_cli.ok("policy", "show").stdout
+    for cited in (CERN_GROUP_MANAGER_GUIDELINES, CERN_SOCIAL_MEDIA_GUIDELINES, LSE_ALUMNI_VOLUNTEER_ADVICE):
+        assert cited.line() in text
+    assert CERN_GROUP_MANAGER_GUIDELINES.sha256 in text and LSE_ALUMNI_VOLUNTEER_ADVICE.sha256 in text
+    assert "seeds/" not in str(shown) + text and "../shared" not in str(shown) + text
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ import pytest
 from support_packs.illustrative_cern_v2 import REF
 from test_api_support import AUDIENCE, ApiServer, Caller, group_body, api, http, oidc  # noqa: F401
 
+from domain.policy import cern, lse
+
 pytestmark = pytest.mark.integration
 
 
@@ -36,6 +38,8 @@ def test_only_the_published_packs_are_served_without_the_setting(http, oidc) -> 
     listed = reader.get("/policy/packs", on="2026-12-01").json()
     assert [(p["pack"], p["version"]) for p in listed["items"]] == [("cern", "1"), ("lse", "1")]
     assert "illustrative" not in str(listed).lower()
+    assert [p["source"] for p in listed["items"]] == [cern.PACK.source.as_json(), lse.PACK.source.as_json()]
+    assert listed["items"][0]["source"]["address"] == "https://alumni.cern"
 
 
 def test_policy_packs_as_they_stood_on_a_date(http_v2, oidc) -> None:

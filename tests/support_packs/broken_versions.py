@@ -14,3 +14,4 @@ SAME_VERSION = replace(cern.PACK, effective_from=date(2027, 1, 1), amendment="cl
 SAME_DATE = replace(PACK_V2, version="3", effective_from=cern.PACK.effective_from)
 UNDATED = replace(PACK_V2, version="3", effective_from=None)
 UNKNOWN_PACK = replace(PACK_V2, name="mit")
+UNCITED = replace(PACK_V2, version="3", effective_from=date(2027, 1, 1), source="guidelines-v3.txt")

@@ -48,6 +48,15 @@ def test_every_version_command_and_flag_is_in_the_catalogue(cern_v2) -> None:
         assert all(f"| `{flag.name}` | {flag.clause} |" in text for flag in pack.flags)
 
 
+def test_the_catalogue_opens_with_the_sources_cited_by_title_address_and_sha256() -> None:
+    text = catalogue.render_catalogue()
+    sources = text.split("<details>", 1)[0]
+    for cited in (cern.PACK.source, *cern.PACK.source.refers_to, lse.PACK.source):
+        assert f"*{cited.title}* | {cited.version} | {cited.publisher} | <{cited.address}> | `{cited.sha256}` |" in sources
+    assert f"Source: *{lse.PACK.source.title}*, {lse.PACK.source.version}" in text
+    assert "seeds/" not in text and ".txt" not in text
+
+
 def test_a_readme_without_the_section_is_an_error(tmp_path) -> None:
     bare = tmp_path / "README.md"
     bare.write_text("# nothing here\n", encoding="utf-8")

@@ -60,6 +60,9 @@ def test_an_entry_that_is_not_module_attribute_is_refused_naming_the_field(value
      ("support_packs.broken_versions:SAME_DATE", "cern v3: cern v1 already takes effect on 2025-03-06"),
      ("support_packs.broken_versions:UNDATED", "cern v3: a further version needs the date it took effect"),
      ("support_packs.broken_versions:UNKNOWN_PACK", "mit v2: no installed pack 'mit' to amend (installed: cern, lse)"),
+     ("support_packs.broken_versions:UNCITED", "cern v3: source must cite the published text as a Citation"),
+     ("support_packs.incomplete_citation:PACK", "cannot import module 'support_packs.incomplete_citation' "
+                                                "(Guidelines: sha256 must be 64 lower-case hex digits)"),
      (f"{REF},support_packs.broken_versions:SAME_DATE", "cern v3: cern v1 already takes effect")],
 )  # fmt: skip
 def test_a_wrong_version_is_refused_naming_the_setting_and_nothing_changes(value, problem) -> None:

@@ -26,20 +26,17 @@ STATUS = {gr.GroupApproved: "active", gr.GroupRejected: "rejected", gr.GroupTerm
 
 
 def fold(event: LedgerEvent, position: int) -> list[Change]:
-    changes = [_audit(event, position)]
-    handler = _HANDLERS.get(type(event))
+    gid, kind = str(event.originator_id), type(event)
+    changes = [_audit(event, gid, position)]
+    handler = _HANDLERS.get(kind)
     if handler is not None:
-        changes += handler(event, str(event.originator_id))
-    if isinstance(event, gr.SocialMediaSpaceReported):
-        changes.append(_social_media(event, position))
-    if type(event) in fold_policy.POSITIONED:
-        changes.append(fold_policy.POSITIONED[type(event)](event, str(event.originator_id), position))
-    changes.append(Update("groups", _gid(event), _progress(event, position)))  # after GroupRequested's Upsert too
+        changes += handler(event, gid)
+    if kind is gr.SocialMediaSpaceReported:
+        changes.append(_social_media(event, gid, position))
+    if kind in fold_policy.POSITIONED:
+        changes.append(fold_policy.POSITIONED[kind](event, gid, position))
+    changes.append(Update("groups", {"group_id": gid}, _progress(event, position)))  # after GroupRequested's Upsert too
     return changes
-
-
-def _gid(event: LedgerEvent) -> dict[str, str]:
-    return {"group_id": str(event.originator_id)}
 
 
 def _progress(event: LedgerEvent, position: int) -> dict[str, Any]:
@@ -54,9 +51,9 @@ def _progress(event: LedgerEvent, position: int) -> dict[str, Any]:
     return values
 
 
-def _audit(event: LedgerEvent, position: int) -> Insert:
+def _audit(event: LedgerEvent, gid: str, position: int) -> Insert:
     return Insert("audit_trail", {
-        "position": position, "event_id": str(event.event_id), "group_id": str(event.originator_id),
+        "position": position, "event_id": event.event_id_text(gid), "group_id": gid,
         "version": event.originator_version, "time": event.timestamp, "actor_id": event.actor_id,
         "actor_role": event.actor_role.value, "actor_auth_method": event.actor_auth_method.value,
         "actor_auth_issuer": event.actor_auth_issuer, "action": type(event).__name__, "reason": event.reason,
@@ -150,8 +147,8 @@ def _sponsorship(status: str) -> Callable[[Any, str], list[Change]]:
     return changes
 
 
-def _social_media(e: gr.SocialMediaSpaceReported, position: int) -> Insert:
-    values = {"position": position, "group_id": str(e.originator_id), "platform": e.platform,
+def _social_media(e: gr.SocialMediaSpaceReported, gid: str, position: int) -> Insert:
+    values = {"position": position, "group_id": gid, "platform": e.platform,
               "reported_at": e.timestamp}  # fmt: skip
     return Insert("social_media_reports", values)
 

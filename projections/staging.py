@@ -69,11 +69,11 @@ def group_key(event: LedgerEvent) -> Key:
 
 def _key_of(change: Upsert | Update | Delete | Increment) -> Key:
     columns, key = primary_key(change.table), change.key
-    try:
-        if len(key) == len(columns):
-            return tuple([key[c] for c in columns])
-    except KeyError:
-        pass
+    if len(key) == len(columns):
+        try:
+            return tuple(map(key.__getitem__, columns))
+        except KeyError:
+            pass
     raise ValueError(f"{type(change).__name__} on {change.table} by {sorted(key)}, not its primary key")
 
 
@@ -82,6 +82,7 @@ class TableRows:
 
     def __init__(self, table: str, keys: Iterable[Key], loaded: Iterable[Row] = ()) -> None:
         self.table, self.key_columns = table, primary_key(table)
+        self._key_set = frozenset(self.key_columns)
         self.rows: dict[Key, Row | None] = dict.fromkeys(keys)
         for row in loaded:
             key = tuple(row[c] for c in self.key_columns)
@@ -103,7 +104,7 @@ class TableRows:
     def apply(self, change: Upsert | Update | Delete | Increment) -> None:
         key = _key_of(change)
         row = self.get(key)
-        if isinstance(change, (Upsert, Update)) and any(c in change.values for c in self.key_columns):
+        if isinstance(change, (Upsert, Update)) and not self._key_set.isdisjoint(change.values):
             raise ValueError(f"{type(change).__name__} on {self.table} sets its primary key {key}")
         if isinstance(change, Upsert) and row is None:
             self.rows[key] = change.key | change.values

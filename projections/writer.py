@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.events.base import LedgerEvent
+from projections.bulk import execute_many
 from projections.changes import Change
 from projections.fold import fold
 from projections.staging import Key, ProjectionError, Row, Staging, group_key, primary_key, touched
@@ -113,11 +114,11 @@ def _write(connection: Connection, staging: Staging) -> None:
     for write in staging.writes():
         key = primary_key(write.table)
         if write.kind == "insert":
-            connection.execute(_insert(write.table), write.rows)
+            execute_many(connection, _insert(write.table), write.rows, write.columns)
         elif write.kind == "update":
-            connection.execute(_update(write.table, key, write.columns), [_params(r, key) for r in write.rows])
+            execute_many(connection, _update(write.table, key, write.columns), [_params(r, key) for r in write.rows])
         else:
-            connection.execute(_delete(write.table, key), [_params(r, key) for r in write.rows])
+            execute_many(connection, _delete(write.table, key), [_params(r, key) for r in write.rows])
 
 
 def _params(row: Row, key: tuple[str, ...]) -> dict[str, Any]:

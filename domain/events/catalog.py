@@ -42,6 +42,7 @@ def event_class(type_name: str) -> type[LedgerEvent]:
     return versioned_class(type_name)[0]
 
 
+@cache  # a known name only (an unknown one raises, and is not kept): a few dozen entries
 def versioned_class(type_name: str) -> tuple[type[LedgerEvent], int]:
     """(class, recorded version) for ``Name.vN``; LookupError for an unknown name or version."""
     match = _TYPE_NAME.match(type_name)

@@ -14,6 +14,7 @@ No header or key carries personal details: people appear as opaque ids in the bo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,9 +23,9 @@ from uuid import UUID, uuid5
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.canonical import record_hash
 from domain.events.base import EVENT_ID_NAMESPACE, LedgerCreated, LedgerEvent
 from domain.events.catalog import decode_event, versioned_class
+from infra.canonical import canonical_bytes
 
 SPEC_VERSION = "1.0"
 SOURCE = "urn:cern:alumni:oar-ledger"
@@ -55,10 +56,11 @@ class LedgerMessage:
         return event_from_body(self.event_type, self.body)
 
     def recomputed_hash(self) -> str:
-        """The hash of the body's canonical record: equals ``event_hash`` if untouched."""
+        """The hash of the body's canonical record: equals ``event_hash`` if untouched.
+        (``domain.canonical.record_hash``, its bytes written by orjson: ``infra.canonical``.)"""
         record = {k: v for k, v in self.body.items() if k != "event_hash"}
         record["type"] = self.event_type
-        return record_hash(record)
+        return hashlib.sha256(canonical_bytes(record)).hexdigest()
 
 
 def event_from_body(type_name: str, body: dict[str, Any]) -> LedgerEvent:

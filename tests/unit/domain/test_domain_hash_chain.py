@@ -215,6 +215,17 @@ def test_event_ids_are_deterministic() -> None:
     assert other.event_id != fixed_event().event_id
 
 
+def test_the_event_id_text_is_the_uuid5_event_id() -> None:
+    import uuid
+
+    events = [*busy_group().pending_events, fixed_event()]
+    events += [fixed_event().model_copy(update={"originator_id": uuid.uuid4(), "originator_version": n})
+               for n in range(1, 400)]  # every variant digit (8, 9, a, b) comes up  # fmt: skip
+    for event in events:
+        assert event.event_id_text() == str(event.event_id) == event.event_id_text(str(event.originator_id))
+    assert {event.event_id_text()[19] for event in events} == set("89ab")
+
+
 # -- the per-group chain ----------------------------------------------------------------
 
 

@@ -21,14 +21,17 @@ def build_token_verifier(settings: Settings):
     """The one bearer-token verifier: the OIDC issuer's keys when configured, else the
     local issuer's. Both go through the same checks."""
     from infra.auth.keys import OidcKeys, StaticKeys
+    from infra.auth.token_cache import VerifiedTokens
     from infra.auth.verifier import TokenVerifier
 
+    recent = VerifiedTokens(ttl_seconds=settings.verified_token_memory_seconds)
     if settings.oidc_issuer:
         keys = OidcKeys(settings.oidc_issuer, settings.oidc_discovery_url,
                         min_refresh_seconds=settings.oidc_refresh_min_seconds)
-        return TokenVerifier(settings.oidc_issuer, settings.token_audience, keys, method="oidc")
+        return TokenVerifier(settings.oidc_issuer, settings.token_audience, keys, method="oidc", recent=recent)
     issuer = build_local_issuer(settings)
-    return TokenVerifier(issuer.issuer, issuer.audience, StaticKeys(issuer.jwks()), method="local-token")
+    keys = StaticKeys(issuer.jwks())
+    return TokenVerifier(issuer.issuer, issuer.audience, keys, method="local-token", recent=recent)
 
 
 def build_denial_recorder(ledger: Ledger):

@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     oidc_refresh_min_seconds: float = Field(
         10, ge=0, description="An unknown key id refetches the JWKS at most this often"
     )
+    verified_token_memory_seconds: float = Field(
+        60, ge=0, le=300,
+        description="A verified token is not checked again for this long (capped by its expiry); 0 = every request",
+    )
     token_audience: str = Field("oar-ledger", description="The audience ('aud') every token must name")
     roles_claim: str = Field("groups", description="Token claim listing the caller's groups/roles")
     oar_claim_value: str = Field("oar-officers", description="A value of roles_claim that means the OAR")

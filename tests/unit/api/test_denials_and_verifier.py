@@ -70,3 +70,62 @@ def test_the_verifier_requires_expiry_and_subject(issuer: LocalIssuer) -> None:
                         algorithm="EdDSA", headers={"kid": issuer.jwk["kid"]})  # fmt: skip
     with pytest.raises(InvalidToken):
         _verifier(issuer).verify(no_exp)
+
+
+def test_a_verified_token_is_remembered_and_its_claims_cannot_be_changed_through_the_memory(issuer) -> None:
+    verifier = _verifier(issuer)
+    token = issuer.issue("m-1", ["oar-officers"], timedelta(minutes=5), datetime.now(UTC))
+    first = verifier.verify(token)
+    first["sub"] = "someone-else"
+    verifier.keys = _other_keys(issuer)  # a second full check would now fail: the memory answers
+    assert verifier.verify(token)["sub"] == "m-1" and len(verifier.recent) == 1
+
+
+def test_refused_tokens_are_not_remembered(issuer) -> None:
+    verifier = _verifier(issuer)
+    token = issuer.issue("m-1", [], timedelta(minutes=5), datetime.now(UTC))
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            verifier.verify(tampered)
+    assert len(verifier.recent) == 0
+
+
+def test_a_remembered_token_expires_with_the_token_or_the_memorys_ttl() -> None:
+    from infra.auth.token_cache import VerifiedTokens
+
+    now = [1000.0]
+    recent = VerifiedTokens(ttl_seconds=60, capacity=2, clock=lambda: now[0])
+    recent.remember("short", {"sub": "a"}, expires_at=1010.0)
+    recent.remember("long", {"sub": "b"}, expires_at=5000.0)
+    now[0] = 1010.0
+    assert recent.get("short") is None and recent.get("long") == {"sub": "b"}
+    now[0] = 1060.0  # the memory's own minute is over, although the token is still valid
+    assert recent.get("long") is None and len(recent) == 0
+
+
+def test_the_memory_keeps_at_most_its_capacity_dropping_the_least_recently_used() -> None:
+    from infra.auth.token_cache import VerifiedTokens
+
+    recent = VerifiedTokens(ttl_seconds=60, capacity=2, clock=lambda: 0.0)
+    recent.remember("a", {"n": 1}, expires_at=100.0)
+    recent.remember("b", {"n": 2}, expires_at=100.0)
+    recent.get("a")
+    recent.remember("c", {"n": 3}, expires_at=100.0)
+    assert recent.get("b") is None and recent.get("a") == {"n": 1} and recent.get("c") == {"n": 3}
+
+
+def test_an_expired_token_is_refused_even_when_remembered(issuer) -> None:
+    verifier = _verifier(issuer)
+    verifier.leeway_seconds = 0
+    token = issuer.issue("m-1", [], timedelta(seconds=1), datetime.now(UTC))
+    verifier.verify(token)
+    verifier.recent.clock = lambda: datetime.now(UTC).timestamp() + 5
+    verifier.keys = _other_keys(issuer)
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+
+
+def _other_keys(issuer: LocalIssuer) -> StaticKeys:
+    """Another issuer's keys under the same names: a full check of ``issuer``'s tokens fails."""
+    return StaticKeys(LocalIssuer(Ed25519PrivateKey.generate(), issuer.issuer, issuer.audience).jwks())

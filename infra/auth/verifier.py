@@ -38,6 +38,10 @@ class TokenVerifier:
             self.recent.remember(token, claims, expires_at=float(claims["exp"]) + self.leeway_seconds)
         return claims
 
+    def remembered(self, token: str) -> dict[str, Any] | None:
+        """The claims of ``token`` if it verified recently and has not expired; never blocks."""
+        return self.recent.get(token) if len(token) <= self.max_token_bytes else None
+
     def _verify_fully(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)

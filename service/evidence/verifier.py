@@ -73,7 +73,7 @@ def verify_ledger(ledger: Any, sources: VerifySources = VerifySources(), *, prog
     if audit_trail is None:
         report.checks.append(Check("audit trail", "skipped", "skipped: no audit trail source given"))
     else:
-        verify_audit_trail(audit_trail, recorder, report, progress("audit trail vs store", total))
+        verify_audit_trail(audit_trail, recorder, report, progress("audit trail vs store", total), stored=tree.size)
     if read_models is None:
         report.checks.append(Check("read models", "skipped", "skipped: no projection database given"))
     else:

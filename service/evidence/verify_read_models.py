@@ -68,6 +68,8 @@ def _fold(recorder: Any, engine: Engine, projected: dict[str, int], sink: Callab
     """Apply the events the projection should hold; an event that cannot be folded is a
     finding (the store checks say why) and its group is folded no further."""
     folded, broken = 0, set()
+    if not projected:  # an empty projection: nothing to fold, nothing to read
+        return 0
     for records in read_records(recorder, 1, batch_size):
         wanted = [r for r in records if r.version <= projected.get(r.group_id, 0) and r.group_id not in broken]
         with engine.begin() as connection:

@@ -19,7 +19,7 @@ from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
 from infra.evidence.merkle import leaf_hash
 from infra.evidence.merkle_frontier import MerkleFrontier
-from infra.evidence.records import StoredRecord, from_notification
+from infra.evidence.records import StoredRecord, from_notification, notification_reader
 from service.read_ahead import ReadAhead
 
 Sink = Callable[..., None]
@@ -129,7 +129,7 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
     tree = MerkleFrontier(record_sizes=[row.size for row in CheckpointStore(engine).all()])
     last: dict[str, tuple[int, str]] = {}
     # the next batches are read while this one is checked (the database's work overlaps)
-    with ReadAhead(recorder.select_notifications, from_notification, 0, batch_size) as batches:
+    with ReadAhead(notification_reader(recorder), from_notification, 0, batch_size) as batches:
         for records in batches:
             for record in records:
                 check_chain(record, last, chain)

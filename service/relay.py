@@ -36,6 +36,7 @@ from infra.kafka.envelope import encode_stored
 from infra.kafka.refusals import reason, refuses_message
 from infra.kafka.relay_state import RelayProgress, RelayStateStore
 from infra.kafka.topics import TopicAdminError, TopicSpec
+from infra.store.notifications import notification_reader
 from infra.store.wakeup import Wakeup
 from service.read_ahead import Encoded, ReadAhead
 from service.relay_checks import BrokerDataLoss, MessageRefused, RelayError, check_broker, cluster_id
@@ -94,7 +95,7 @@ class Relay:
         progress.cluster_id = progress.cluster_id or cluster_id(self.client)
         self._unresolved = {r.position for r in self.state.refusals(unresolved=True)}  # sent again
         sent, unacknowledged = 0, None
-        with ReadAhead(self.recorder.select_notifications, _encode, progress.position, self.batch_size) as batches:
+        with ReadAhead(notification_reader(self.recorder), _encode, progress.position, self.batch_size) as batches:
             for batch in batches:
                 pending = self._send(batch)
                 if unacknowledged is not None:

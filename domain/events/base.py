@@ -15,7 +15,6 @@ form they were recorded in (``hash_record`` returns that form).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid5
@@ -24,11 +23,9 @@ from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from domain.canonical import record_hash
+from domain.events.ids import EVENT_ID_NAMESPACE, event_id_text
 from domain.values import AuthMethod, Role
 
-EVENT_ID_NAMESPACE = UUID("6f1c3f9e-8a53-4c59-9a7e-0d5e1f4b7a21")
-_NAMESPACE_BYTES = EVENT_ID_NAMESPACE.bytes
-_VARIANT = "89ab"
 ADDED_IN_V2 = ("actor_auth_method", "actor_auth_issuer", "policy_pack", "policy_version")
 """The common fields schema version 2 added (an event type's own fields predate it)."""
 Hex64 = Field(pattern=r"^[0-9a-f]{64}$")
@@ -113,13 +110,9 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
         return uuid5(EVENT_ID_NAMESPACE, f"{self.originator_id}/{self.originator_version}")
 
     def event_id_text(self, originator_id: str | None = None) -> str:
-        """``str(self.event_id)``, computed without ``uuid5`` (~10 us here: its SHA-1 is
-        asked for ``usedforsecurity=False``, a slow path of OpenSSL 3) and the UUID object.
+        """``str(self.event_id)``, without ``uuid5`` (``domain.events.ids``).
         ``originator_id``: ``str(self.originator_id)`` if the caller has it already."""
-        name = f"{originator_id or self.originator_id}/{self.originator_version}"
-        h = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()  # noqa: S324 - the UUID v5 algorithm
-        # RFC 4122 v5: version nibble 5, variant bits 10 (the 17th hex digit is 8, 9, a or b)
-        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+        return event_id_text(originator_id or str(self.originator_id), self.originator_version)
 
     def hash_record(self) -> dict[str, Any]:
         """The record the hash is computed over (documented in the README).

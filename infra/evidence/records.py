@@ -15,14 +15,14 @@ state's ``class_version`` (absent = 1), so a v1 event is checked against its v1 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
-from uuid import uuid5
+from typing import Any
 
-from domain.events.base import EVENT_ID_NAMESPACE
+from domain.events.ids import event_id_text
 from infra.canonical import canonical_bytes, loads_plain, plain_canonical_bytes
+from infra.store.notifications import notification_reader
 
 _NOT_IN_BODY = ("originator_topic", "class_version")
 
@@ -50,7 +50,7 @@ def type_name_of(topic: str, state: dict[str, Any] | None = None) -> str:
 
 def event_id_of(group_id: str, version: int) -> str:
     """The deterministic event id (``LedgerEvent.event_id``) as a string."""
-    return str(uuid5(EVENT_ID_NAMESPACE, f"{group_id}/{version}"))
+    return event_id_text(group_id, version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,45 +122,6 @@ def from_notification(notification: Any) -> StoredRecord:
         state=state,
         plain=plain,
     )
-
-
-class RawNotification(NamedTuple):
-    """A notification as stored, with the originator id left as the text the row holds."""
-
-    id: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    state: bytes
-
-
-def notification_reader(recorder: Any) -> Callable[[int, int], Sequence[Any]]:
-    """``(start, limit) -> notifications`` for the verifier: the recorder's own
-    ``select_notifications``, except on SQLite, where the same query runs without parsing
-    every originator id into a UUID object that ``from_notification`` turns straight back
-    into text (a fifth of a 1M-event verify): the 32 hex digits the recorder stores are
-    hyphenated directly. A stored id that is not 32 hex digits cannot be the UUID the
-    event was hashed with: its event then fails the hash check (eventsourcing's reader
-    would raise instead)."""
-    from eventsourcing.sqlite import SQLiteApplicationRecorder
-
-    if type(recorder) is not SQLiteApplicationRecorder or recorder.datastore.originator_id_type != "uuid":
-        return recorder.select_notifications
-    statement = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {recorder.events_table_name} "
-                 "WHERE rowid>=? ORDER BY rowid LIMIT ?")  # fmt: skip
-
-    def read(start: int, limit: int) -> list[RawNotification]:
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, (start, limit))
-            return [RawNotification(row[0], _hyphenated(row[1]), row[2], row[3], row[4]) for row in cursor.fetchall()]
-
-    return read
-
-
-def _hyphenated(hex_digits: str) -> str:
-    """``str(UUID(hex_digits))`` for the 32 hex digits the SQLite recorder stores."""
-    h = hex_digits.lower()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" if len(h) == 32 else h
 
 
 def read_records(recorder: Any, start: int = 1, batch_size: int = 1000) -> Iterator[list[StoredRecord]]:

@@ -18,13 +18,14 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.events.base import EVENT_ID_NAMESPACE, LedgerCreated, LedgerEvent
+from domain.events.base import LedgerCreated, LedgerEvent
 from domain.events.catalog import decode_event, versioned_class
+from domain.events.ids import event_id_text
 from infra.canonical import canonical_bytes
 
 SPEC_VERSION = "1.0"
@@ -107,7 +108,7 @@ def encode_body(type_name: str, body: dict[str, Any], position: int) -> Message:
     subject = body["originator_id"]
     headers = [
         _SPEC_VERSION_HEADER,
-        ("ce_id", str(uuid5(EVENT_ID_NAMESPACE, f"{subject}/{body['originator_version']}")).encode()),
+        ("ce_id", event_id_text(subject, body["originator_version"]).encode()),
         _SOURCE_HEADER,
         _type_header(type_name),
         ("ce_subject", subject.encode()),

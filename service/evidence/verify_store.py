@@ -19,7 +19,8 @@ from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
 from infra.evidence.merkle import leaf_hash
 from infra.evidence.merkle_frontier import MerkleFrontier
-from infra.evidence.records import StoredRecord, from_notification, notification_reader
+from infra.evidence.records import StoredRecord, from_notification
+from infra.store.notifications import notification_reader
 from service.read_ahead import ReadAhead
 
 Sink = Callable[..., None]

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import text
 from test_evidence_support import demo_ledger, evidence_settings
 
-from infra.evidence.records import from_notification, notification_reader
+from infra.evidence.records import from_notification
+from infra.store.notifications import notification_reader
 from service.evidence.verifier import VerifySources, verify_ledger
 
 pytestmark = pytest.mark.integration

@@ -22,6 +22,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from sqlalchemy import Engine
 
+from consumers.collection import collection_deferred
 from consumers.failures import ProjectorStopped, park
 from infra.kafka.config import close_producer, producer_config
 from infra.kafka.envelope import EnvelopeError, LedgerMessage, decode
@@ -54,8 +55,9 @@ class Projector:
         self._attach()
         while not stop.is_set():
             batches = self.consumer.poll(timeout_ms=500, max_records=1000)
-            for tp, records in batches.items():
-                self._apply(tp, records)
+            with collection_deferred():  # a batch's objects die by reference counting
+                for tp, records in batches.items():
+                    self._apply(tp, records)
             if progress:
                 progress(self.applied, self._total_known())
             if once and self._caught_up():  # no final empty poll: the fetches told the high watermarks

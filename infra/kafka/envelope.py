@@ -67,12 +67,11 @@ def event_from_body(type_name: str, body: dict[str, Any]) -> LedgerEvent:
     """The domain event of a message body (or a stored state with its originator fields),
     upcast if recorded in an older version."""
     cls, recorded_version = versioned_class(type_name)
-    fields = dict(body)
-    if issubclass(cls, LedgerCreated):
+    if issubclass(cls, LedgerCreated):  # otherwise no copy: decoding leaves ``body`` as it is
         from domain.aggregates.group import Group
 
-        fields["originator_topic"] = get_topic(Group)
-    return decode_event(cls, fields, recorded_version)
+        body = body | {"originator_topic": get_topic(Group)}
+    return decode_event(cls, body, recorded_version)
 
 
 def event_body(event: LedgerEvent) -> dict[str, Any]:

@@ -132,8 +132,8 @@ def _type_header(type_name: str) -> tuple[str, bytes]:
 def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> LedgerMessage:
     """Parse a consumed message; raise :class:`EnvelopeError` naming what is wrong."""
     found = {name: raw.decode("utf-8", "replace") for name, raw in headers or []}
-    missing = [h for h in _REQUIRED if h not in found]
-    if missing:
+    if not found.keys() >= _REQUIRED_SET:  # one set comparison; the names only on failure
+        missing = [h for h in _REQUIRED if h not in found]
         raise EnvelopeError(f"missing header(s): {', '.join(missing)}")
     if found["ce_specversion"] != SPEC_VERSION or not found["ce_type"].startswith(TYPE_PREFIX):
         raise EnvelopeError(f"not a ledger CloudEvent: {found['ce_specversion']} {found['ce_type']}")
@@ -160,3 +160,4 @@ _REQUIRED = (
     "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time",
     "ledger_position", "ledger_event_hash", "ledger_previous_hash",
 )  # fmt: skip
+_REQUIRED_SET = frozenset(_REQUIRED)

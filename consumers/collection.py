@@ -1,12 +1,13 @@
-"""The cyclic garbage collector held off while a batch is applied.
+"""The cyclic garbage collector held off while one poll is read and applied.
 
-A batch allocates tens of thousands of short-lived objects (decoded bodies, events, changes,
-rows); nearly all of them are freed by reference counting when the batch ends. With the
-collector on, those allocations trigger young collections every 700 objects, and the
-survivors of a half-done batch push full collections, each walking every object of the
-process (SQLAlchemy's and pydantic's included): measured under load, about a quarter of a
-replay's CPU time. Held off for one batch, the collector runs afterwards on what is left;
-a batch is at most one poll (1,000 records), so the memory this defers stays bounded.
+A poll allocates tens of thousands of short-lived objects (records, decoded bodies, events,
+changes, rows); nearly all of them are freed by reference counting when its batches are
+written. With the collector on, the ones alive at a time trigger young collections every
+700 objects, and the survivors of a half-done batch push full collections, each walking
+every object of the process (SQLAlchemy's and pydantic's included): measured under load,
+about a quarter of a replay's CPU time. Held off for one poll, the collector runs afterwards
+on what is left (cyclic garbage included); a poll is at most 1,000 records, so the memory
+this defers stays bounded.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
@@ -56,3 +57,24 @@ def test_cyclic_garbage_of_the_block_is_collected_afterwards() -> None:
         cycle.append(cycle)
         del cycle
     assert gc.collect() >= 1
+
+
+def test_the_projector_reads_and_applies_a_poll_with_the_collector_held_off() -> None:
+    from consumers.projector import Projector
+
+    seen: list[tuple[str, bool]] = []
+
+    class OnePoll:
+        def poll(self, **_: object) -> dict:
+            seen.append(("poll", gc.isenabled()))
+            return {"tp": ["record"]}
+
+    projector = Projector.__new__(Projector)
+    projector.consumer, projector.applied = OnePoll(), 0
+    projector._attach = lambda: None
+    projector._apply = lambda tp, records: seen.append(("apply", gc.isenabled()))
+    projector._caught_up = lambda: True
+    gc.enable()
+    projector.run(threading.Event(), once=True)
+    assert seen == [("poll", False), ("apply", False)]
+    assert gc.isenabled()

@@ -22,6 +22,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from sqlalchemy import Engine
 
+from consumers.collection import collection_deferred
 from consumers.failures import ProjectorStopped, park
 from infra.kafka.config import close_producer, producer_config
 from infra.kafka.envelope import EnvelopeError, LedgerMessage, decode
@@ -53,14 +54,17 @@ class Projector:
         """Apply messages until ``stop`` is set (or, with ``once``, until caught up)."""
         self._attach()
         while not stop.is_set():
-            batches = self.consumer.poll(timeout_ms=500, max_records=1000)
-            for tp, records in batches.items():
-                self._apply(tp, records)
+            with collection_deferred():  # a poll's objects die by reference counting, inside
+                self._apply_poll()
             if progress:
                 progress(self.applied, self._total_known())
             if once and self._caught_up():  # no final empty poll: the fetches told the high watermarks
                 break
         return self.applied
+
+    def _apply_poll(self) -> None:
+        for tp, records in self.consumer.poll(timeout_ms=500, max_records=1000).items():
+            self._apply(tp, records)
 
     def close(self) -> None:
         self.consumer.close()

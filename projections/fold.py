@@ -25,8 +25,9 @@ STATUS = {gr.GroupApproved: "active", gr.GroupRejected: "rejected", gr.GroupTerm
           gr.GroupDeactivated: "deactivated", gr.GroupReactivated: "active"}  # fmt: skip
 
 
-def fold(event: LedgerEvent, position: int) -> list[Change]:
-    gid, kind = str(event.originator_id), type(event)
+def fold(event: LedgerEvent, position: int, gid: str | None = None) -> list[Change]:
+    """``gid``: ``str(event.originator_id)``, if the caller has it already."""
+    gid, kind = gid or str(event.originator_id), type(event)
     changes = [_audit(event, gid, position)]
     handler = _HANDLERS.get(kind)
     if handler is not None:

@@ -188,10 +188,10 @@ class Staging:
             raise LookupError(f"no {table} rows were loaded for this batch")
         return self.tables[table]
 
-    def apply_event(self, event: LedgerEvent, position: int, changes: Iterable[Change]) -> bool:
+    def apply_event(self, event: LedgerEvent, position: int, changes: Iterable[Change], key: Key | None = None) -> bool:
         """Apply one event's changes; False if it was a duplicate. The event's group row
-        must have been loaded (``group_key``)."""
-        group = self.rows("groups").get(group_key(event))
+        must have been loaded (``group_key``, or ``key`` if the caller has it already)."""
+        group = self.rows("groups").get(key or group_key(event))
         projected = None if group is None else group["version"]
         expected = 1 if projected is None else projected + 1
         if event.originator_version < expected:

@@ -33,7 +33,7 @@ from domain.events.base import LedgerEvent
 from projections.bulk import execute_many
 from projections.changes import Change
 from projections.fold import fold
-from projections.staging import Key, ProjectionError, Row, Staging, group_key, primary_key, touched
+from projections.staging import Key, ProjectionError, Row, Staging, primary_key, touched
 from projections.tables import consumer_offsets, read_models, stale_groups
 
 __all__ = ["ProjectionError", "apply_changes", "apply_event", "apply_events", "record_offset",
@@ -47,11 +47,14 @@ def apply_events(connection: Connection, events: Sequence[tuple[LedgerEvent, int
     """Apply (event, position) pairs in order; the number applied (duplicates are not).
     Raises ``ProjectionError`` (nothing written) if one is out of order. Call inside a
     transaction."""
-    folded = [(event, position, fold(event, position)) for event, position in events]
+    folded = []
+    for event, position in events:
+        gid = str(event.originator_id)  # once per event: fold, keys and staging share it
+        folded.append((event, position, (gid,), fold(event, position, gid)))
     keys = touched(change for *_, changes in folded for change in changes)
-    keys["groups"] |= {group_key(event) for event, *_ in folded}
+    keys["groups"] |= {group for _, _, group, _ in folded}
     staging = _staging(connection, keys)
-    applied = sum(staging.apply_event(event, position, changes) for event, position, changes in folded)
+    applied = sum(staging.apply_event(event, position, changes, group) for event, position, group, changes in folded)
     _write(connection, staging)
     return applied
 

@@ -68,12 +68,11 @@ def event_from_body(type_name: str, body: dict[str, Any]) -> LedgerEvent:
     """The domain event of a message body (or a stored state with its originator fields),
     upcast if recorded in an older version."""
     cls, recorded_version = versioned_class(type_name)
-    fields = dict(body)
-    if issubclass(cls, LedgerCreated):
+    if issubclass(cls, LedgerCreated):  # otherwise no copy: decoding leaves ``body`` as it is
         from domain.aggregates.group import Group
 
-        fields["originator_topic"] = get_topic(Group)
-    return decode_event(cls, fields, recorded_version)
+        body = body | {"originator_topic": get_topic(Group)}
+    return decode_event(cls, body, recorded_version)
 
 
 def event_body(event: LedgerEvent) -> dict[str, Any]:
@@ -134,8 +133,8 @@ def _type_header(type_name: str) -> tuple[str, bytes]:
 def decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> LedgerMessage:
     """Parse a consumed message; raise :class:`EnvelopeError` naming what is wrong."""
     found = {name: raw.decode("utf-8", "replace") for name, raw in headers or []}
-    missing = [h for h in _REQUIRED if h not in found]
-    if missing:
+    if not found.keys() >= _REQUIRED_SET:  # one set comparison; the names only on failure
+        missing = [h for h in _REQUIRED if h not in found]
         raise EnvelopeError(f"missing header(s): {', '.join(missing)}")
     if found["ce_specversion"] != SPEC_VERSION or not found["ce_type"].startswith(TYPE_PREFIX):
         raise EnvelopeError(f"not a ledger CloudEvent: {found['ce_specversion']} {found['ce_type']}")
@@ -162,3 +161,4 @@ _REQUIRED = (
     "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time",
     "ledger_position", "ledger_event_hash", "ledger_previous_hash",
 )  # fmt: skip
+_REQUIRED_SET = frozenset(_REQUIRED)

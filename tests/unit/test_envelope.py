@@ -114,3 +114,12 @@ def test_a_v2_event_records_how_its_actor_was_authenticated_and_the_pack_version
     assert message.event_type == "GroupApproved.v2"
     assert {k: message.body[k] for k in ADDED_IN_V2} == {
         "actor_auth_method": "local-cli", "actor_auth_issuer": None, "policy_pack": "cern", "policy_version": "1"}
+
+
+def test_reading_an_event_leaves_the_message_body_as_it_was() -> None:
+    for event in _events("plain reason"):
+        key, value, headers = encode(event, 1)
+        message = decode(key, value, headers)
+        before = json.loads(value)
+        assert message.event() == event
+        assert message.body == before

@@ -375,3 +375,8 @@ def test_only_known_tables_and_columns_are_touched() -> None:
             if isinstance(change, Increment):
                 columns.add(change.column)
             assert columns <= set(table.c.keys()), (type(event).__name__, change)
+
+
+def test_a_group_id_given_by_the_caller_folds_to_the_same_changes():
+    for position, event in enumerate(EVENTS, start=1):
+        assert fold(event, position, str(event.originator_id)) == fold(event, position)

@@ -298,3 +298,15 @@ def test_a_first_event_that_is_not_the_request_is_an_error():
     _, v2, *_ = group_events()
     with pytest.raises(ProjectionError, match="version 2, position 102\\) arrived before version 1"):
         apply_batch([v2])
+
+
+def test_a_group_key_given_by_the_caller_applies_as_the_one_it_derives():
+    events = group_events()
+    folded = [(e, 100 + e.originator_version, fold(e, 100 + e.originator_version)) for e in events]
+    keys = touched(change for *_, changes in folded for change in changes)
+    keys["groups"] |= {(str(e.originator_id),) for e in events}
+    staging = Staging(keys, {})
+    applied = [staging.apply_event(e, p, changes, (str(e.originator_id),)) for e, p, changes in folded]
+    expected_applied, expected = apply_batch(events)
+    assert applied == expected_applied
+    assert staging.writes() == expected.writes()

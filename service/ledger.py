@@ -25,12 +25,14 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.utils import get_topic
 
 from domain import commands as c
+from domain.canonical import use_encoder
 from domain.aggregates.group import Group
 from domain.aggregates.snapshot import GroupSnapshot
 from domain.errors import AlreadyRecorded, DomainError, NotFound, RuleViolation
 from domain.events.base import LedgerEvent
 from domain.events.group import GroupRequested
 from domain.ids import group_id
+from infra.canonical import canonical_bytes
 from infra.store.mapper import PydanticMapper, decode_state
 from infra.store.refusals import Refusal, RefusalLog
 from service.errors import ConflictError, StaleVersion
@@ -75,6 +77,7 @@ class LedgerApplication(Application):
         cache_size: int = 0,
     ) -> None:
         super().__init__(env=env)
+        use_encoder(canonical_bytes)  # events hash their canonical bytes written by orjson (the same bytes)
         self.clock = clock
         self.refusals = refusals
         self.conflict_retries = conflict_retries

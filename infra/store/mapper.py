@@ -23,9 +23,16 @@ from domain.events.base import LedgerEvent
 from domain.events.catalog import decode_event
 
 
+IN_COLUMNS = frozenset(("originator_id", "originator_version"))
+"""Stored in columns of their own, not in the state."""
+
+
 class PydanticMapper(Mapper):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = domain_event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        if isinstance(domain_event, LedgerEvent):  # its JSON form was dumped when it sealed itself
+            state = domain_event.json_form(IN_COLUMNS)
+        else:  # a snapshot
+            state = domain_event.model_dump(mode="json", exclude=IN_COLUMNS)
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version

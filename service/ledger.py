@@ -236,8 +236,8 @@ class LedgerApplication(Application):
         return Receipt(
             group=group.slug,
             group_id=group.id,
-            events=tuple(type(e).type_name() for e in events),
-            versions=tuple(e.originator_version for e in events),
+            events=tuple([type(e).type_name() for e in events]),  # lists: faster than generators here
+            versions=tuple([e.originator_version for e in events]),
             positions=tuple(positions),
         )
 

@@ -66,7 +66,7 @@ def stages(splits: Splits, total: float) -> dict[str, float]:
         ),
         "rule checks (policy pack)": s["rules"],
         "new event: pydantic validation + apply": s["construct"] - s["hash"],
-        "hash chain: hash_record + sha256": s["hash"],
+        "hash chain: canonical bytes + sha256": s["hash"],
         "mapper encode: pydantic -> JSON": s["encode"],
         "es save bookkeeping (record, notify, snapshot at v100)": s["save"] - s["encode"] - s["write"],
     }

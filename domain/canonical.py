@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -23,6 +24,30 @@ def canonical_bytes(record: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
+Encoder = Callable[[dict[str, Any]], bytes]
+_encode: Encoder = canonical_bytes
+"""What ``record_hash`` writes the bytes with: ``canonical_bytes``, or an encoder installed
+by ``use_encoder``."""
+
+_PROBES: tuple[dict[str, Any], ...] = (
+    {"b": 'Zoë "q" \\ \t\n\x00\x1f\x7f — 日本 😀 \u2028', "a": [1, -2, True, False, None, {"z": "", "y": []}]},
+    {"é": 0, "e": 2**63 - 1, "E": "</script>", "": {}},
+)
+
+
 def record_hash(record: dict[str, Any]) -> str:
     """Hex SHA-256 of the canonical bytes of ``record``."""
-    return hashlib.sha256(canonical_bytes(record)).hexdigest()
+    return hashlib.sha256(_encode(record)).hexdigest()
+
+
+def use_encoder(encoder: Encoder) -> None:
+    """Let ``record_hash`` write the bytes with ``encoder``: a faster writer of exactly the
+    bytes of ``canonical_bytes`` (``infra.canonical``, orjson, proven byte-identical by
+    ``tests/unit/test_canonical_fast.py``). The domain keeps the definition and imports no
+    faster encoder itself; the service layer passes one in. An encoder that writes other
+    bytes for a few awkward probes is refused."""
+    global _encode
+    for probe in _PROBES:
+        if encoder(probe) != canonical_bytes(probe):
+            raise ValueError(f"{encoder!r} does not write the canonical bytes of {probe!r}")
+    _encode = encoder

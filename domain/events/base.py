@@ -15,8 +15,9 @@ form they were recorded in (``hash_record`` returns that form).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
@@ -26,6 +27,8 @@ from domain.canonical import record_hash
 from domain.events.ids import EVENT_ID_NAMESPACE, event_id_text
 from domain.values import AuthMethod, Role
 
+_NOT_HASHED = frozenset(("event_hash", "originator_topic"))
+"""Left out of the hash record (see ``hash_record``)."""
 ADDED_IN_V2 = ("actor_auth_method", "actor_auth_issuer", "policy_pack", "policy_version")
 """The common fields schema version 2 added (an event type's own fields predate it)."""
 Hex64 = Field(pattern=r"^[0-9a-f]{64}$")
@@ -61,6 +64,7 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     previous_hash: str = Hex64
     event_hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
     _as_recorded: dict[str, Any] | None = PrivateAttr(default=None)
+    _json_form: dict[str, Any] | None = PrivateAttr(default=None)
 
     @field_validator("timestamp")
     @classmethod
@@ -71,9 +75,46 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
     @model_validator(mode="after")
     def _seal(self) -> LedgerEvent:
         if not self.event_hash:
+            # One JSON dump serves both the hash record and the stored state (``json_form``).
+            form = self.model_dump(mode="json")
+            record = _without(form, _NOT_HASHED)
+            record["type"] = self.type_name()
+            sealed = record_hash(record)
             # Frozen model: sealing is the one write allowed, at construction only.
-            object.__setattr__(self, "event_hash", record_hash(self.hash_record()))
+            object.__setattr__(self, "event_hash", sealed)
+            form["event_hash"] = sealed
+            self.__pydantic_private__["_json_form"] = form  # type: ignore[index]
         return self
+
+    def json_form(self, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """``self.model_dump(mode="json", exclude=exclude)`` (a new dict each call): from the
+        dump made when the event sealed itself, when it did. The event is frozen, so that dump
+        is still its JSON form; ``model_copy``, which may change fields, does not keep it."""
+        form = self._private("_json_form")
+        if form is None:
+            return self.model_dump(mode="json", exclude=set(exclude))
+        return _without(form, exclude)
+
+    def _private(self, name: str) -> Any:
+        """A private attribute, read without pydantic's ``__getattr__`` (~2 µs a read)."""
+        return (self.__pydantic_private__ or {}).get(name)
+
+    def __eq__(self, other: object) -> bool:
+        """Pydantic's equality (type, fields, private attributes) without the JSON form kept at
+        sealing, a copy of the fields: an event read back equals the event that was recorded."""
+        if not isinstance(other, LedgerEvent):
+            return super().__eq__(other)
+        return (
+            type(self) is type(other)
+            and self.__dict__ == other.__dict__
+            and self._private("_as_recorded") == other._private("_as_recorded")
+        )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without the JSON form kept at sealing: ``update`` sets fields unvalidated."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._json_form = None
+        return copy
 
     @classmethod
     def type_name(cls) -> str:
@@ -120,9 +161,10 @@ class LedgerEvent(BaseModel, CanMutateAggregate[UUID]):
         ``originator_topic`` is left out: it names a Python class, not a fact. An event
         upcast from an older version returns the record it was hashed over when recorded.
         """
-        if self._as_recorded is not None:
-            return dict(self._as_recorded)
-        record = self.model_dump(mode="json", exclude={"event_hash", "originator_topic"})
+        as_recorded = self._private("_as_recorded")
+        if as_recorded is not None:
+            return dict(as_recorded)
+        record = self.json_form(_NOT_HASHED)
         record["type"] = self.type_name()
         return record
 
@@ -142,6 +184,14 @@ class LedgerCreated(LedgerEvent, CanInitAggregate[UUID]):
 
 
 _COMMON_FIELDS = set(LedgerCreated.model_fields)
+
+
+def _without(form: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    """A copy of ``form`` without ``names``, its other keys in the same order."""
+    copy = form.copy()
+    for name in names:
+        copy.pop(name, None)
+    return copy
 
 
 def payload_of(event: LedgerEvent) -> dict[str, Any]:

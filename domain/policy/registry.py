@@ -111,7 +111,7 @@ def policy_pack(name: str, on: date | datetime | None = None) -> PolicyPack:
     """The version of pack ``name`` in force on ``on`` (a UTC date or an aware time);
     the latest version when ``on`` is None."""
     versions = pack_versions(name)
-    if on is None:
+    if on is None or len(versions) == 1:  # one version governs every date
         return versions[-1]
     day = on.astimezone(UTC).date() if isinstance(on, datetime) else on
     in_force = [pack for pack in versions if _effective(pack) <= day]

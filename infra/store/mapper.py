@@ -13,6 +13,7 @@ not the version, so it is the same for every version of an event type.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import orjson
@@ -23,16 +24,23 @@ from domain.events.base import LedgerEvent
 from domain.events.catalog import decode_event
 
 
+IN_COLUMNS = frozenset(("originator_id", "originator_version"))
+"""Stored in columns of their own, not in the state."""
+
+
 class PydanticMapper(Mapper):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = domain_event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
-        class_version = getattr(type(domain_event), "class_version", 1)
+        topic, class_version, ledger_event = _shape(type(domain_event))
+        if ledger_event:  # its JSON form was dumped when it sealed itself
+            state = domain_event.json_form(IN_COLUMNS)
+        else:  # a snapshot
+            state = domain_event.model_dump(mode="json", exclude=IN_COLUMNS)
         if class_version > 1:
             state["class_version"] = class_version
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
+            topic=topic,
             state=orjson.dumps(state),  # compact UTF-8 JSON
         )
 
@@ -45,6 +53,12 @@ class PydanticMapper(Mapper):
         if issubclass(event_class, LedgerEvent):
             return decode_event(event_class, state, version)
         return event_class.model_validate(state)  # a snapshot
+
+
+@cache  # one entry per event (or snapshot) class
+def _shape(cls: type) -> tuple[str, int, bool]:
+    """(topic, class_version, whether it is a ledger event) of an event class."""
+    return get_topic(cls), getattr(cls, "class_version", 1), issubclass(cls, LedgerEvent)
 
 
 def decode_state(stored_event: StoredEvent) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the three types the year does not record, built from a recorded event of their f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import typing
 from datetime import UTC, datetime
@@ -152,3 +153,16 @@ def test_integers_beyond_64_bits_are_read_as_the_standard_library_reads_them() -
     assert loads(text) == json.loads(text)
     assert type(loads(text)["version"]) is int
     assert canonical_bytes(loads(text)) == reference(json.loads(text))
+
+
+def test_the_hash_chain_takes_only_an_encoder_that_writes_the_canonical_bytes() -> None:
+    """``record_hash`` (every event's seal) may write with the orjson encoder the service passes
+    in; one that writes other bytes is refused, and the one in use stays."""
+    from domain import canonical
+
+    canonical.use_encoder(canonical_bytes)
+    record = {"b": AWKWARD, "a": [1, {"z": None}]}
+    assert canonical.record_hash(record) == hashlib.sha256(reference(record)).hexdigest()
+    with pytest.raises(ValueError, match="does not write the canonical bytes"):
+        canonical.use_encoder(lambda r: json.dumps(r, sort_keys=True).encode())  # ASCII escapes, spaces
+    assert canonical._encode is canonical_bytes

@@ -203,10 +203,20 @@ def test_snapshots_keep_loading_a_long_group_equal_to_its_fold(app: LedgerApplic
         clock.advance(days=1)
         person = Actor(id=f"j-{n}", role="member")
         app.execute(c.RequestMembership(actor=person, group="cms"))
-    assert app.snapshots is not None and list(app.snapshots.get(app.group("cms").id))
+    assert app.snapshots is not None
+    assert [s.originator_version for s in app.snapshots.get(app.group("cms").id)] == [100]  # one, at v100
     loaded = app.group("cms")
     folded = None
     for event in app.group_events("cms"):
         folded = event.mutate(folded)
     assert loaded.version == folded.version == 119
     assert loaded.pending_requests == folded.pending_requests
+
+
+def test_a_receipt_names_what_was_recorded_and_where(app: LedgerApplication) -> None:
+    requested, approved = request_cms(app), approve(app)
+    assert (requested.group, requested.events, requested.versions) == ("cms", ("GroupRequested.v2",), (1,))
+    assert (approved.events, approved.versions) == (("GroupApproved.v2",), (2,))
+    notifications = app.recorder.select_notifications(1, 10)
+    assert requested.positions + approved.positions == tuple(n.id for n in notifications) == (1, 2)
+    assert requested.group_id == approved.group_id == notifications[0].originator_id

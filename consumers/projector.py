@@ -22,7 +22,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from sqlalchemy import Engine
 
-from consumers.collection import collection_deferred
+from infra.collection import collection_deferred
 from consumers.failures import ProjectorStopped, park
 from infra.kafka.config import close_producer, producer_config
 from infra.kafka.envelope import EnvelopeError, LedgerMessage, decode

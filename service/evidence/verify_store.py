@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.canonical import GENESIS_HASH
+from infra.collection import collect_young, collection_deferred
 from infra.evidence.checkpoint_store import CheckpointStore
 from service.evidence.findings import Check, VerifyReport, short
 from infra.evidence.leaves import Leaf, LeafStore, StoredLeaf, leaf_data, leaf_of
@@ -24,6 +25,7 @@ from infra.store.notifications import notification_reader
 from service.read_ahead import ReadAhead
 
 Sink = Callable[..., None]
+YOUNG_COLLECTION_BATCHES = 50
 
 
 def _ids(record: StoredRecord | Leaf) -> dict[str, str]:
@@ -120,6 +122,16 @@ class LeafComparer:
             self._advance()
 
 
+def _check_batch(records: list[StoredRecord], last: dict[str, tuple[int, str]], chain: Sink,
+                 comparer: LeafComparer, tree: MerkleFrontier) -> None:  # fmt: skip
+    for record in records:
+        check_chain(record, last, chain)
+        hashed = leaf_hash(leaf_data(record.position, record.group_id, record.version, record.type_name,
+                                     record.event_hash))  # fmt: skip
+        comparer.feed(record, tree.size, hashed)
+        tree.append(hashed)
+
+
 def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Callable[[int], None],
                  batch_size: int = 1000) -> MerkleFrontier:  # fmt: skip
     """Chains and leaves in one pass; returns the tree recomputed from the store (its frontier,
@@ -131,15 +143,12 @@ def verify_store(recorder: Any, engine: Any, report: VerifyReport, advance: Call
     last: dict[str, tuple[int, str]] = {}
     # the next batches are read while this one is checked (the database's work overlaps)
     with ReadAhead(notification_reader(recorder), from_notification, 0, batch_size) as batches:
-        for records in batches:
-            for record in records:
-                check_chain(record, last, chain)
-                data = leaf_data(record.position, record.group_id, record.version, record.type_name,
-                                 record.event_hash)  # fmt: skip
-                hashed = leaf_hash(data)
-                comparer.feed(record, tree.size, hashed)
-                tree.append(hashed)
-            advance(len(records))
+        with collection_deferred():  # the records die by reference counting (infra/collection.py)
+            for count, records in enumerate(batches, 1):
+                _check_batch(records, last, chain, comparer, tree)
+                advance(len(records))
+                if count % YOUNG_COLLECTION_BATCHES == 0:
+                    collect_young()
     comparer.finish()
     events = tree.size
     chains = f"{events} event(s) in {len(last)} aggregate(s): hashes recomputed, chains and versions checked"

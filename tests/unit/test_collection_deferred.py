@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from consumers.collection import collection_deferred
+from infra.collection import collection_deferred
 
 pytestmark = pytest.mark.unit
 
@@ -78,3 +78,58 @@ def test_the_projector_reads_and_applies_a_poll_with_the_collector_held_off() ->
     projector.run(threading.Event(), once=True)
     assert seen == [("poll", False), ("apply", False)]
     assert gc.isenabled()
+
+
+def test_collect_young_collects_young_cyclic_garbage_while_deferred() -> None:
+    from infra.collection import collect_young
+
+    gc.enable()
+    gc.collect()
+    with collection_deferred():
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.get_count()[0] > 0
+        collect_young()
+        assert not gc.isenabled() and gc.collect() == 0  # nothing was left for a full collection
+
+
+def test_the_verifier_checks_its_batches_with_the_collector_held_off(monkeypatch) -> None:
+    from service.evidence import verify_store as module
+
+    states: list[bool] = []
+    monkeypatch.setattr(module, "_check_batch", lambda *_: states.append(gc.isenabled()))
+    monkeypatch.setattr(module, "YOUNG_COLLECTION_BATCHES", 2)
+    young: list[bool] = []
+    monkeypatch.setattr(module, "collect_young", lambda: young.append(gc.isenabled()))
+    monkeypatch.setattr(module, "ReadAhead", lambda *_: _Batches([["a"], ["b"], ["c"]]))
+    monkeypatch.setattr(module, "notification_reader", lambda _: None)
+    monkeypatch.setattr(module, "LeafStore", _NoLeaves)
+    monkeypatch.setattr(module, "CheckpointStore", lambda _: _NoCheckpoints())
+    gc.enable()
+    module.verify_store(object(), object(), module.VerifyReport(), lambda _: None)
+    assert states == [False, False, False] and young == [False] and gc.isenabled()
+
+
+class _Batches(list):
+    def __enter__(self):
+        return iter(self)
+
+    def __exit__(self, *_):
+        return False
+
+
+class _NoLeaves:
+    def __init__(self, _engine) -> None:
+        pass
+
+    def scan_light(self):
+        return iter(())
+
+    def by_index(self, _index):
+        return None
+
+
+class _NoCheckpoints:
+    def all(self):
+        return []

@@ -1,4 +1,5 @@
-"""The cyclic garbage collector held off while one poll is read and applied.
+"""The cyclic garbage collector held off while one batch of work is done (a projector's
+poll, a verifier's batch of stored events).
 
 A poll allocates tens of thousands of short-lived objects (records, decoded bodies, events,
 changes, rows); nearly all of them are freed by reference counting when its batches are
@@ -8,6 +9,11 @@ every object of the process (SQLAlchemy's and pydantic's included): measured und
 about a quarter of a replay's CPU time. Held off for one poll, the collector runs afterwards
 on what is left (cyclic garbage included); a poll is at most 1,000 records, so the memory
 this defers stays bounded.
+
+The verifier's pass is alike, but it keeps one chain head per aggregate, which every full
+collection walks again: it holds the collector off for the whole pass and collects only the
+young generations now and then (``collect_young``), which also moves what survives out of
+their way (a 100k-event verify: 7.6 -> 6.3 s of CPU).
 """
 
 from __future__ import annotations
@@ -28,3 +34,9 @@ def collection_deferred() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def collect_young() -> None:
+    """Collect the two young generations only (cyclic garbage made since the last call),
+    never the whole heap; survivors move to the old generation, left alone while deferred."""
+    gc.collect(1)

@@ -49,13 +49,17 @@ def test_nested_pauses_restore_the_outer_state() -> None:
     assert gc.isenabled()
 
 
+def _make_cyclic_garbage() -> None:
+    """A list that holds itself: freed only by the cyclic collector."""
+    cycle: list = []
+    cycle.append(cycle)
+
+
 def test_cyclic_garbage_of_the_block_is_collected_afterwards() -> None:
     gc.enable()
     gc.collect()
     with collection_deferred():
-        cycle: list = []
-        cycle.append(cycle)
-        del cycle
+        _make_cyclic_garbage()
     assert gc.collect() >= 1
 
 
@@ -86,9 +90,7 @@ def test_collect_young_collects_young_cyclic_garbage_while_deferred() -> None:
     gc.enable()
     gc.collect()
     with collection_deferred():
-        cycle: list = []
-        cycle.append(cycle)
-        del cycle
+        _make_cyclic_garbage()
         assert gc.get_count()[0] > 0
         collect_young()
         assert not gc.isenabled() and gc.collect() == 0  # nothing was left for a full collection

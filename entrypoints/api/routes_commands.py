@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from fastapi import APIRouter
 
 from domain import commands as c
+from entrypoints.api.write_route import WriteRoute
 from entrypoints.api.writes import Write, write_endpoint
 
 G = "/groups/{group}"
@@ -57,10 +59,9 @@ RESPONSES = {
 }  # fmt: skip
 
 
-def commands_router() -> APIRouter:
-    router = APIRouter(tags=["commands"], responses=RESPONSES)
+def add_command_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["commands"], responses=RESPONSES, route_class_override=WriteRoute)
     for write in WRITES:
         status = 201 if write.creates else 200
-        router.add_api_route(write.path, write_endpoint(write), methods=[write.method], summary=write.summary,
-                             status_code=status, name=write.command.__name__)  # fmt: skip
-    return router
+        add(write.path, write_endpoint(write), methods=[write.method], summary=write.summary,
+            status_code=status, name=write.command.__name__)  # fmt: skip

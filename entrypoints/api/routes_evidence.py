@@ -5,6 +5,7 @@ route calls one service function (``service/evidence``)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -30,8 +31,8 @@ EventId = Annotated[str, Path(max_length=64)]
 AtCheckpoint = Annotated[int | None, Query(ge=1, description="Checkpoint size (default: the newest)")]
 
 
-def evidence_router() -> APIRouter:
-    router = APIRouter(tags=["evidence"])
+def add_evidence_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["evidence"], methods=["GET"])
     for path, endpoint, summary in (
         ("/checkpoints", checkpoints, "Signed checkpoints: size, time, root, signed note, signing key, cosigners"),
         ("/keys", keys, "The key set: every verifier key and the checkpoints it may sign"),
@@ -42,8 +43,7 @@ def evidence_router() -> APIRouter:
         ("/verification", verification, "Verify the store's chains, Merkle leaves, checkpoints, refusal log "
                                         "and witness cosignatures"),
     ):  # fmt: skip
-        router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
-    return router
+        add(path, endpoint, summary=summary)
 
 
 def _oversee(principal: Principal) -> None:

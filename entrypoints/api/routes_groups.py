@@ -3,6 +3,7 @@ and its history with time windows: from the event store itself."""
 
 from __future__ import annotations
 
+from functools import partial
 from datetime import datetime
 from typing import Annotated
 
@@ -22,13 +23,12 @@ Slug = Annotated[str, Path(max_length=64)]
 Moment = Annotated[AwareDatetime | None, Query(description="ISO 8601 moment with offset")]
 
 
-def groups_router() -> APIRouter:
-    router = APIRouter(tags=["groups"])
-    router.add_api_route("/groups/{group}", show_group, methods=["GET"], summary="A group's state (ETag = version)")
-    router.add_api_route("/groups/{group}/events/{gathering}", show_gathering, methods=["GET"],
-                         summary="One group event, with speakers, participants and sponsorships")  # fmt: skip
-    router.add_api_route("/groups/{group}/history", history, methods=["GET"], summary="A group's events in order")
-    return router
+def add_groups_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["groups"], methods=["GET"])
+    add("/groups/{group}", show_group, summary="A group's state (ETag = version)")
+    add("/groups/{group}/events/{gathering}", show_gathering,
+        summary="One group event, with speakers, participants and sponsorships")  # fmt: skip
+    add("/groups/{group}/history", history, summary="A group's events in order")
 
 
 def _view(request: Request, principal, group: str, as_of: datetime | None) -> dict:

@@ -5,6 +5,7 @@ Groups and compliance (as of a date, with freshness) are in ``routes_review``.""
 
 from __future__ import annotations
 
+from functools import partial
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -29,8 +30,8 @@ from service.history import find_refusal_rows
 GroupFilter = Annotated[str | None, Query(max_length=64, description="Only this group (slug)")]
 
 
-def oversight_router() -> APIRouter:
-    router = APIRouter(tags=["read models and oversight"])
+def add_oversight_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["read models and oversight"], methods=["GET"])
     for path, endpoint, summary in (
         ("/pending-requests", pending, "Membership requests awaiting a manager (yours, or your groups')"),
         ("/held-rejections", held_rejections, "§9 rejections held for the OAR's review, oldest first (OAR, auditors)"),
@@ -39,8 +40,7 @@ def oversight_router() -> APIRouter:
         ("/audit", audit, "The audit trail in ledger order (OAR, auditors)"),
         ("/audit/export", export, "The audit trail as csv, json or jsonl (OAR, auditors)"),
     ):  # fmt: skip
-        router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
-    return router
+        add(path, endpoint, summary=summary)
 
 
 def pending(request: Request, principal: Caller, cursor: Cursor = None, limit: Limit = 100) -> Response:

@@ -5,6 +5,7 @@ compliance flags. The same plain data as the CLI and the README's rules catalogu
 
 from __future__ import annotations
 
+from functools import partial
 from datetime import date
 from typing import Annotated, Any
 
@@ -22,13 +23,12 @@ from entrypoints.api.responses import json_response
 On = Annotated[date | None, Query(description="The date, YYYY-MM-DD (default: today, ledger time)")]
 
 
-def policy_router() -> APIRouter:
-    router = APIRouter(tags=["policy"])
-    router.add_api_route("/policy/packs", list_packs, methods=["GET"],
-                         summary="Every installed pack, in the version in force on a date")  # fmt: skip
-    router.add_api_route("/policy/packs/{pack}", show_pack, methods=["GET"],
-                         summary="One pack's rules and flags, in the version in force on a date")  # fmt: skip
-    return router
+def add_policy_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["policy"], methods=["GET"])
+    add("/policy/packs", list_packs,
+        summary="Every installed pack, in the version in force on a date")  # fmt: skip
+    add("/policy/packs/{pack}", show_pack,
+        summary="One pack's rules and flags, in the version in force on a date")  # fmt: skip
 
 
 def _day(request: Request, on: date | None) -> date:

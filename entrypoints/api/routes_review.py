@@ -5,6 +5,7 @@ head), with a warning when they lag. A stale answer is never ``clean``."""
 
 from __future__ import annotations
 
+from functools import partial
 from datetime import date
 from typing import Annotated, Any
 
@@ -31,13 +32,12 @@ AsOf = Annotated[str | None, Query(max_length=64, description="A date (its end, 
                                    "offset: each group as it stood then, from the event store")]  # fmt: skip
 
 
-def review_router() -> APIRouter:
-    router = APIRouter(tags=["read models and oversight"])
-    router.add_api_route("/groups", list_groups, methods=["GET"],
-                         summary="Every group: today from the read models (with their freshness), or as_of a moment")
-    router.add_api_route("/compliance", compliance, methods=["GET"],
-                         summary="Compliance flags of every group on a date, as they stood then (OAR, auditors)")
-    return router  # fmt: skip
+def add_review_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["read models and oversight"], methods=["GET"])
+    add("/groups", list_groups,
+        summary="Every group: today from the read models (with their freshness), or as_of a moment")
+    add("/compliance", compliance,
+        summary="Compliance flags of every group on a date, as they stood then (OAR, auditors)")
 
 
 def _store_position(request: Request) -> int:

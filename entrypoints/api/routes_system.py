@@ -3,6 +3,7 @@ and the local issuer's discovery document and JWKS (when the ledger issues its o
 
 from __future__ import annotations
 
+from functools import partial
 import socket
 
 from fastapi import APIRouter, Request
@@ -15,15 +16,14 @@ from entrypoints.api.problems import ApiProblem
 from entrypoints.api.responses import json_response
 
 
-def system_router() -> APIRouter:
-    router = APIRouter(tags=["system"])
-    router.add_api_route("/healthz", healthz, methods=["GET"], summary="The process answers")
-    router.add_api_route("/readyz", readyz, methods=["GET"], summary="Database (and broker, if configured) reachable")
-    router.add_api_route("/.well-known/openid-configuration", discovery, methods=["GET"],
-                         summary="The local issuer's discovery document")  # fmt: skip
-    router.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)  # Prometheus
-    router.add_api_route("/.well-known/jwks.json", jwks, methods=["GET"], summary="The local issuer's public keys")
-    return router
+def add_system_routes(router: APIRouter) -> None:
+    add = partial(router.add_api_route, tags=["system"], methods=["GET"])
+    add("/healthz", healthz, summary="The process answers")
+    add("/readyz", readyz, summary="Database (and broker, if configured) reachable")
+    add("/.well-known/openid-configuration", discovery,
+        summary="The local issuer's discovery document")  # fmt: skip
+    add("/metrics", metrics, include_in_schema=False)  # Prometheus
+    add("/.well-known/jwks.json", jwks, summary="The local issuer's public keys")
 
 
 def healthz() -> Response:

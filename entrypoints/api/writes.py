@@ -4,6 +4,7 @@ validated as the domain command the CLI builds, If-Match, and the Idempotency-Ke
 ``write_endpoint`` turns one row of the routing table (method, path, command) into a
 FastAPI endpoint whose body model is the command's own fields minus the path's and the
 actor (so the CLI and the API validate the same way, and the OpenAPI document shows it).
+The server runs it through ``write_route.WriteRoute``, with the same definitions.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import inspect
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 import orjson
@@ -27,6 +29,11 @@ from service.access import Principal, actor_for
 
 KEPT_HEADERS = ("etag", "location", "content-type")
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
+PathSegment = Annotated[str, Path(max_length=64)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40, description="The group version (ETag) decided on")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$",
+    description="A retried request with the same key returns the first response")]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class Write:
         return tuple(re.findall(r"{(\w+)}", self.path))
 
 
+@cache
 def command_body(write: Write) -> type[BaseModel] | None:
     """The command's fields that the body carries (not the actor, not the path's)."""
     skip = {"actor", *write.path_fields}
@@ -64,17 +72,15 @@ def write_endpoint(write: Write):
     params = [
         inspect.Parameter("request", keyword, annotation=Request),
         inspect.Parameter("principal", keyword, annotation=Caller),
-        *[inspect.Parameter(name, keyword, annotation=Annotated[str, Path(max_length=64)]) for name in write.path_fields],
-        inspect.Parameter("if_match", keyword, default=None, annotation=Annotated[
-            str | None, Header(alias="If-Match", max_length=40, description="The group version (ETag) decided on")]),
-        inspect.Parameter("idempotency_key", keyword, default=None, annotation=Annotated[
-            str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$",
-                               description="A retried request with the same key returns the first response")]),
-    ]  # fmt: skip
+        *[inspect.Parameter(name, keyword, annotation=PathSegment) for name in write.path_fields],
+        inspect.Parameter("if_match", keyword, default=None, annotation=IfMatch),
+        inspect.Parameter("idempotency_key", keyword, default=None, annotation=IdempotencyKey),
+    ]
     if body_model is not None:
         params.insert(2, inspect.Parameter("body", keyword, annotation=Annotated[body_model, Body()]))
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = re.sub(r"(?<!^)(?=[A-Z])", "_", write.command.__name__).lower()
+    endpoint.write = write  # type: ignore[attr-defined]  # what write_route.WriteRoute runs
     return endpoint
 
 

@@ -5,36 +5,29 @@ Both paths run the same script (five commands per group: request, appoint a mana
 OAR approval, two joins) with the same concurrency: ``CLIENTS`` threads, each taking
 whole groups. Through HTTP each thread is a keep-alive ``http.client`` connection to the
 API on uvicorn on a loopback port, with bearer tokens of the local issuer (so every request
-is verified); the API runs as ``oar-ledger serve`` in its own process, as in production,
-so clients and server do not share one interpreter. Bounded by count and by ``TIME_CAP`` seconds per path and repetition.
+is verified); the API runs as ``oar-ledger serve`` in its own process(es), as in
+production, so clients and server do not share one interpreter. It is measured with one
+worker process and, on PostgreSQL, with two (``serve --workers 2``: one per core here),
+each against the same in-process run of its repetition. Bounded by count and by
+``TIME_CAP`` seconds per path and repetition.
 Goal (issue 10): HTTP / in-process >= 0.5 on PostgreSQL with 4 clients.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
-from http.client import HTTPConnection
-from urllib.parse import urlsplit
 
-import httpx
-import orjson
-
+from bench.api_server import HttpPath, Server
 from bench.harness import Context, Result, Samples
 from bench.rules import Pairs
 from bootstrap import build_ledger, build_local_issuer
 from domain import commands as c
 from domain.actors import Actor
 from infra.clock import system_clock
-from infra.settings import Settings
 
 NAME = "api"
 GOAL = 0.5
@@ -42,6 +35,7 @@ CLIENTS = 4
 GROUPS, QUICK_GROUPS = 120, 24
 TIME_CAP = 60.0
 PEOPLE = {"founder": "m-1001", "oar": "oar-1", "a": "a-101", "b": "a-102"}
+MS = 1000
 
 
 def script(slug: str) -> list[tuple[str, str, str, dict, c.GroupCommand]]:
@@ -93,39 +87,6 @@ def run_concurrently(slugs: list[str], work: Callable[[str, list[float]], None])
     return len(latencies), time.perf_counter() - started, latencies
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of process ``pid`` so far (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class HttpPath:
-    """The load generator: one keep-alive connection per client thread, with the standard
-    library's ``http.client`` (about 0.7 ms of CPU per request here, httpx about 2.3 ms:
-    on two cores the client shares the machine with the server it measures, so the
-    lightest client distorts the measurement least)."""
-
-    def __init__(self, url: str, tokens: dict[str, str]) -> None:
-        self.address, self.tokens, self.local = urlsplit(url), tokens, threading.local()
-
-    def __call__(self, slug: str, latencies: list[float]) -> None:
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = self.local.connection = HTTPConnection(self.address.hostname, self.address.port, timeout=30)
-        for who, method, path, body, _ in script(slug):
-            headers = {"Authorization": f"Bearer {self.tokens[who]}", "Content-Type": "application/json"}
-            started = time.perf_counter()
-            connection.request(method, path, body=orjson.dumps(body), headers=headers)
-            response = connection.getresponse()
-            answer = response.read()
-            latencies.append(time.perf_counter() - started)
-            if response.status not in (200, 201):
-                raise AssertionError(f"{method} {path}: {response.status} {answer[:300]!r}")
-
-
 def in_process(app) -> Callable[[str, list[float]], None]:
     def work(slug: str, latencies: list[float]) -> None:
         for *_, command in script(slug):
@@ -140,25 +101,35 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1] if len(values) > 1 else values[0]
 
 
-def start_server(settings: Settings) -> tuple[subprocess.Popen, str]:
-    """``oar-ledger serve`` on a free loopback port, on the benchmark's database."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OAR_")} | {"OAR_VAR_DIR": str(settings.var_dir)}
-    if settings.database_url:
-        env |= {"OAR_DATABASE_URL": settings.database_url, "OAR_DATABASE_SCHEMA": settings.database_schema or ""}
-    command = [os.path.join(os.path.dirname(sys.executable), "oar-ledger"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the API did not start")
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1] if len(values) > 1 else values[0]
+
+
+class Path:
+    """One way of running the script, and what it measured over the repetitions."""
+
+    def __init__(self, key: str, label: str, work: Callable[[str, list[float]], None],
+                 server: Server | None = None) -> None:  # fmt: skip
+        self.key, self.label, self.work, self.server = key, label, work, server  # key: in group slugs
+        self.rates, self.latencies, self.runs = Samples(), [], {}
+        self.commands, self.cpu, self.client_cpu = 0, 0.0, 0.0
+
+    def measure(self, rep: int, groups: int) -> None:
+        server_before, own_before = self.server.cpu_seconds() if self.server else 0.0, time.process_time()
+        count, seconds, latencies = run_concurrently([f"r{rep}-{self.key}-{i:04d}" for i in range(groups)], self.work)
+        own = time.process_time() - own_before
+        self.cpu += self.server.cpu_seconds() - server_before if self.server else own
+        self.client_cpu += own if self.server else 0.0
+        self.rates.add(count, seconds)
+        self.runs[rep], self.commands = (count, seconds), self.commands + count
+        self.latencies.extend(latencies)
+
+    def describe(self) -> str:
+        p50, p99 = percentile(self.latencies, .5) * MS, percentile(self.latencies, .99) * MS
+        cpu = f"{self.cpu / self.commands * MS:.2f} ms CPU per command"
+        if self.server:
+            cpu = f"server {cpu}, client {self.client_cpu / self.commands * MS:.2f} ms"
+        return f"{self.label}: latency p50/p99 {p50:.1f}/{p99:.1f} ms, {cpu}"
 
 
 def run(ctx: Context) -> list[Result]:
@@ -169,46 +140,36 @@ def run(ctx: Context) -> list[Result]:
     now, hour = system_clock(), timedelta(hours=2)
     tokens = {who: issuer.issue(person, [settings.oar_claim_value] if who == "oar" else [], hour, now)
               for who, person in PEOPLE.items()}  # fmt: skip
-    server, url = start_server(settings)
-    http = HttpPath(url, tokens)
-    direct = in_process(ledger.app)
-    http_rates, direct_rates, pairs, http_lat, direct_lat = Samples(), Samples(), Pairs(), [], []
-    cpu = {"server": 0.0, "client": 0.0, "direct": 0.0}  # CPU seconds spent on measured commands, by whom
-    commands = {"http": 0, "direct": 0}
+    servers = {workers: Server(settings, workers) for workers in ((1, 2) if settings.uses_postgres else (1,))}
+    paths = [Path(f"h{n}", f"HTTP {n} worker{'s' if n > 1 else ''}", HttpPath(server.port, tokens, script), server)
+             for n, server in servers.items()]  # fmt: skip
+    direct = Path("d", "in-process", in_process(ledger.app))
     try:
-        run_concurrently([f"warm-h-{i}" for i in range(8)], http)
-        run_concurrently([f"warm-d-{i}" for i in range(8)], direct)
+        for path in (*paths, direct):
+            run_concurrently([f"warm-{path.key}-{i}" for i in range(8)], path.work)
         for rep in range(1, ctx.repetitions + 1):
-            order = [("http", http), ("direct", direct)]
-            rates, runs = {}, {}
-            for name, path in order if rep % 2 else reversed(order):
-                server_before, own_before = cpu_seconds(server.pid), time.process_time()
-                count, seconds, latencies = run_concurrently([f"r{rep}-{name}-{i:04d}" for i in range(groups)], path)
-                own = time.process_time() - own_before
-                if name == "http":
-                    cpu["server"] += cpu_seconds(server.pid) - server_before
-                cpu["client" if name == "http" else "direct"] += own
-                commands[name] += count
-                rates[name], runs[name] = (http_rates if name == "http" else direct_rates).add(count, seconds), (count, seconds)
-                (http_lat if name == "http" else direct_lat).extend(latencies)
-            pair = pairs.add(rates["http"], *runs["direct"])
-            ctx.log(f"{NAME} rep {rep}/{ctx.repetitions}: HTTP {rates['http']:,.0f} commands/s, in-process "
-                    f"{rates['direct']:,.0f} commands/s, ratio {pair.ratio:.2f} ({CLIENTS} clients)")  # fmt: skip
+            order = [*paths, direct]
+            for path in order[rep % len(order):] + order[: rep % len(order)]:  # each path first in turn
+                path.measure(rep, groups)
+            ctx.log(f"{NAME} rep {rep}/{ctx.repetitions}: " + ", ".join(
+                f"{p.label} {p.rates.rates[-1]:,.0f}" for p in (*paths, direct)) + f" commands/s ({CLIENTS} clients)")
     finally:
-        server.terminate()
-        server.wait(15)
+        for server in servers.values():
+            server.stop()
         ledger.close()
-    ms = 1000
-    return [Result(
-        benchmark=NAME, database=ctx.target.database,
-        measured={"commands/s": http_rates.median}, compared="commands/s",
-        baseline_label="same commands in-process (service layer)", baseline=direct_rates.median, goal=GOAL,
+    return [result(ctx, path, direct, groups) for path in paths]
+
+
+def result(ctx: Context, http: Path, direct: Path, groups: int) -> Result:
+    pairs = Pairs()
+    for rep, (count, seconds) in direct.runs.items():
+        pairs.add(http.rates.rates[rep - 1], count, seconds)
+    name = NAME if "1 worker" in http.label else f"{NAME} ({http.label.removeprefix('HTTP ')})"
+    return Result(
+        benchmark=name, database=ctx.target.database,
+        measured={"commands/s": http.rates.median}, compared="commands/s",
+        baseline_label="same commands in-process (service layer)", baseline=direct.rates.median, goal=GOAL,
         detail=(f"{CLIENTS} concurrent keep-alive clients / threads, {groups} groups x 5 commands per path and "
-                f"repetition; latency p50/p99 HTTP {percentile(http_lat, .5) * ms:.1f}/{percentile(http_lat, .99) * ms:.1f} ms, "
-                f"in-process {percentile(direct_lat, .5) * ms:.1f}/{percentile(direct_lat, .99) * ms:.1f} ms; "
-                f"CPU per command: server {cpu['server'] / commands['http'] * ms:.2f} ms + client "
-                f"{cpu['client'] / commands['http'] * ms:.2f} ms through HTTP, "
-                f"{cpu['direct'] / commands['direct'] * ms:.2f} ms in-process; "
-                f"ratios {', '.join(f'{r:.2f}' for r in pairs.ratios)}"),
+                f"repetition; {http.describe()}; {direct.describe()}; ratios {', '.join(f'{r:.2f}' for r in pairs.ratios)}"),
         pairs=pairs,
-    )]  # fmt: skip
+    )  # fmt: skip

@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(None, description="OAR_TOKEN: the CLI's bearer token")
     api_host: str = Field("127.0.0.1", description="`serve` listens here")
     api_port: int = Field(8000, ge=1, le=65535)
+    api_workers: int = Field(
+        1, ge=1, le=32, description="`serve`'s worker processes; above 1 needs PostgreSQL (about one per core)"
+    )
     api_max_body_bytes: int = Field(65536, ge=1024, description="Larger request bodies get 413")
     api_cors_origins: list[str] = Field(default_factory=list, description="CORS is off unless origins are listed")
     web_secret_path: Path | None = Field(

@@ -2,11 +2,18 @@
 the middleware) and the ledger's, read from its databases when scraped: events stored,
 refusals by rule and clause, the relay's and the read models' lag, the newest checkpoint's
 age, the last verification. Not in the OpenAPI document (it is for Prometheus, not clients);
-publish it to the monitoring network only."""
+publish it to the monitoring network only.
+
+With ``serve --workers N`` each worker process counts its own requests: prometheus-client's
+multiprocess mode (``count_in_files``) keeps them in files that ``/metrics`` adds up, so a
+scrape answered by any worker shows every worker's requests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -40,11 +47,39 @@ def ledger_registry(ledger: Ledger, projections: Callable[[], Engine]) -> Collec
     return registry
 
 
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own switch, read when it is imported
+API_SERIES = "oar_api_"
+
+
+def count_in_files(directory: Path) -> None:
+    """Before worker processes start: they count in files under ``directory`` (emptied,
+    since a previous run's counts are not this one's)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, mode=0o700)
+    os.environ[MULTIPROCESS_DIR] = str(directory)
+
+
+class _EveryWorkersRequests:
+    """The API's series summed over every worker's files (the workers also hold the relay's
+    and projector's series at zero, never served by the API)."""
+
+    def collect(self) -> Iterator:
+        from prometheus_client import multiprocess
+
+        for family in multiprocess.MultiProcessCollector(None, os.environ[MULTIPROCESS_DIR]).collect():
+            if family.name.startswith(API_SERIES):
+                yield family
+
+
 def metrics(request: Request) -> Response:
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
     from infra.observability.metrics import API_REGISTRY
 
+    api = API_REGISTRY
+    if os.environ.get(MULTIPROCESS_DIR):
+        api = CollectorRegistry(auto_describe=False)
+        api.register(_EveryWorkersRequests())
     ledger_wide = request.app.state.context.metrics  # set by build_context
-    body = generate_latest(API_REGISTRY) + generate_latest(ledger_wide)
+    body = generate_latest(api) + generate_latest(ledger_wide)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -31,6 +31,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Listen address (default OAR_API_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default OAR_API_PORT, 8000).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=32, help="Worker processes (default OAR_API_WORKERS, 1); "
+                                                "above 1 needs PostgreSQL. About one per core.")] = None,
 ) -> None:
     """Run the HTTP API (/openapi.json) and the web pages (/ui/); Ctrl-C or SIGTERM stops it."""
     import uvicorn
@@ -38,12 +40,37 @@ def serve(
     from entrypoints.web.app import create_app
 
     settings = state(ctx).settings
+    host, port, workers = host or settings.api_host, port or settings.api_port, workers or settings.api_workers
+    if workers > 1 and not settings.uses_postgres:
+        raise CliError("invalid --workers: above 1 needs PostgreSQL (OAR_DATABASE_URL); the embedded SQLite "
+                       "ledger takes one writer process")  # fmt: skip
+    # Built here even with workers: tables, migrations, keys and secrets are made once, before
+    # any worker starts (workers racing to make them would differ, e.g. two signing keys).
     app = create_app(settings)
-    host, port = host or settings.api_host, port or settings.api_port
     print(f"Web pages: http://{host}:{port}/ui/  (API: http://{host}:{port}/openapi.json)", flush=True)
     # log_config=None: uvicorn's lines go through the ledger's logging (JSON with OAR_LOG_FORMAT=json).
-    uvicorn.run(app, host=host, port=port, log_config=None,
-                proxy_headers=False, server_header=False, log_level="info", access_log=False)  # fmt: skip
+    options = {"host": host, "port": port, "log_config": None, "proxy_headers": False, "server_header": False,
+               "log_level": "info", "access_log": False}  # fmt: skip
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    app.state.context.close()
+    from entrypoints.api.metrics import count_in_files
+
+    count_in_files(settings.var_dir / "api-metrics")  # each worker counts its requests there; /metrics adds them up
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app():
+    """What each ``serve --workers`` process runs: the app, and the logging the CLI sets up,
+    from the settings (they come from the environment and ``.env``, as the parent's did)."""
+    from entrypoints.web.app import create_app
+    from infra.observability.logs import configure_logging
+    from infra.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)
 
 
 @tokens_app.command("issue")

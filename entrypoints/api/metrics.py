@@ -11,7 +11,7 @@ scrape answered by any worker shows every worker's requests."""
 from __future__ import annotations
 
 import os
-import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,12 +51,13 @@ MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own switch,
 API_SERIES = "oar_api_"
 
 
-def count_in_files(directory: Path) -> None:
-    """Before worker processes start: they count in files under ``directory`` (emptied,
-    since a previous run's counts are not this one's)."""
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True, mode=0o700)
+def count_in_files() -> Path:
+    """Before worker processes start: they count in files under a new temporary directory
+    (``TMPDIR``; a tmpfs in the compose file, whose containers are read-only), returned so
+    that the caller removes it when they have stopped."""
+    directory = Path(tempfile.mkdtemp(prefix="oar-api-metrics-"))
     os.environ[MULTIPROCESS_DIR] = str(directory)
+    return directory
 
 
 class _EveryWorkersRequests:

@@ -4,6 +4,7 @@ ledger's local token issuer, for the embedded default and tests)."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -57,8 +58,11 @@ def serve(
     app.state.context.close()
     from entrypoints.api.metrics import count_in_files
 
-    count_in_files(settings.var_dir / "api-metrics")  # each worker counts its requests there; /metrics adds them up
-    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+    counts = count_in_files()  # each worker counts its requests there; /metrics adds them up
+    try:
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+    finally:
+        shutil.rmtree(counts, ignore_errors=True)
 
 
 def worker_app():

@@ -55,7 +55,8 @@ def group_body(slug: str, founder: str) -> dict:
 def test_workers_share_one_ledger_one_key_and_one_count(postgres_settings, tmp_path: Path) -> None:
     settings = postgres_settings.model_copy(update={"var_dir": tmp_path / "var"})
     port = free_port()
-    env = cli_env(settings, NO_BROKER) | {"OAR_LOG_FORMAT": "json"}
+    (tmp_path / "tmp").mkdir()
+    env = cli_env(settings, NO_BROKER) | {"OAR_LOG_FORMAT": "json", "TMPDIR": str(tmp_path / "tmp")}
     env.pop("KAFKA_BOOTSTRAP_SERVERS")
     server = subprocess.Popen(oar_ledger_command() + ["serve", "--port", str(port), "--workers", "2"], env=env,
                               cwd=tmp_path, stdin=subprocess.DEVNULL, start_new_session=True,
@@ -84,12 +85,13 @@ def test_workers_share_one_ledger_one_key_and_one_count(postgres_settings, tmp_p
         counted = requests_counted(port)
         assert counted[("POST", "/groups", "201")] == CLIENTS * GROUPS_EACH
         assert counted[("POST", "/groups/{group}/members", "200")] == CLIENTS * GROUPS_EACH
-        files = {path.name.rsplit("_", 1)[-1] for path in (settings.var_dir / "api-metrics").glob("counter_*.db")}
+        files = {path.name.rsplit("_", 1)[-1] for path in (tmp_path / "tmp").glob("oar-api-metrics-*/counter_*.db")}
         assert len(files) == 2, files  # one per worker process
         assert [p.name for p in (settings.var_dir / "keys").glob("token-signing*")] == ["token-signing.key"]
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0, (tmp_path / "serve.err").read_text()[-2000:]
+    assert not list((tmp_path / "tmp").glob("oar-api-metrics-*")), "the workers' count files outlived serve"
     ledger = build_ledger(settings)
     try:
         assert ledger.app.recorder.max_notification_id() == 4 * CLIENTS * GROUPS_EACH  # each write once

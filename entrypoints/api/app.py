@@ -28,6 +28,10 @@ DESCRIPTION = (
     "group's state. Errors are RFC 9457 problem details naming the field, or the rule and its clause."
 )
 
+# The ledger reports through Prometheus (/metrics) and JSON logs; FastAPI's native
+# OpenTelemetry would otherwise look up the global providers on every request.
+NO_OPENTELEMETRY = {"tracing": False, "metrics": False, "logs": False}
+
 
 def create_app(
     settings: Settings | None = None, *, ledger: Ledger | None = None, clock: Callable[[], datetime] | None = None
@@ -58,7 +62,7 @@ def assemble(lifespan=None) -> FastAPI:
     """The routes and error handling, without any state: also what the OpenAPI document
     (``contracts/openapi.json``) is generated from."""
     app = FastAPI(title="OAR audit ledger", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", telemetry=NO_OPENTELEMETRY)  # fmt: skip
     problems.install(app)
     # On the app's own router, not included sub-routers: FastAPI matches an included
     # router's routes through a second, lazily built table on every request (~0.5 ms

@@ -102,7 +102,7 @@ def publish_embedded(cli: CliState) -> None:
     single user sees the topic filled. With a configured Kafka the relay service
     publishes; a command never fails because publishing could not happen now."""
     from entrypoints.render import err, line
-    from infra.kafka.runtime import running_dev_broker
+    from infra.kafka.dev_broker_file import running_dev_broker
     from infra.redaction import redact
 
     if cli.settings.kafka_bootstrap_servers:

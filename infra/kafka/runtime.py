@@ -8,30 +8,15 @@ other commands on this machine find it while it runs.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from infra.files import private_dir
 from infra.kafka.config import kafka_client_config, topic_specs
 from infra.kafka.dev_broker import DevBroker
+from infra.kafka.dev_broker_file import broker_file, running_dev_broker
 from infra.kafka.topics import ensure_topics
 from infra.settings import Settings
-
-
-def broker_file(settings: Settings) -> Path:
-    return settings.var_dir / "dev-broker.json"
-
-
-def running_dev_broker(settings: Settings) -> str | None:
-    """The address of a development broker started from this var dir, if it still runs."""
-    try:
-        info = json.loads(broker_file(settings).read_text())
-        os.kill(info["pid"], 0)
-    except (OSError, ValueError, KeyError):
-        return None
-    return info["bootstrap_servers"]
 
 
 def bootstrap_servers(settings: Settings) -> str | None:

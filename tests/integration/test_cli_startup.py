@@ -52,6 +52,18 @@ def test_policy_show_imports_neither_kafka_nor_a_database(tmp_path: Path) -> Non
     assert not loaded & {"kafka", "sqlalchemy", "psycopg", "cryptography"}
 
 
+def test_an_embedded_write_without_a_broker_imports_no_kafka(tmp_path: Path) -> None:
+    """Every embedded write asks whether a development broker runs; with none running
+    (the usual case) the answer is read from var/ without importing a Kafka client."""
+    loaded = imported_by(tmp_path, "group", "request", "cms-alumni", "--name", "CMS alumni", "--type", "regional",
+                         "--managed-by", "alumni", "--visibility", "public", "--objectives", "Alumni of CMS",
+                         "--criterion", "worked at CERN", "--manager", "m-1", "--manager", "m-2",
+                         "--actor", "m-1", "--role", "member")  # fmt: skip
+    assert "eventsourcing" in loaded  # the write truly ran
+    assert (tmp_path / "var").is_dir()
+    assert "kafka" not in loaded
+
+
 def _first_paragraph(text: str) -> str:
     return " ".join(text.strip().split("\n\n")[0].split())
 

@@ -101,34 +101,35 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1] if len(values) > 1 else values[0]
 
 
-def percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1] if len(values) > 1 else values[0]
+class Measured:
+    """One way of running the script (through a server of ``workers`` processes, or
+    in-process when there is no server), and what it measured over the repetitions."""
 
-
-class Path:
-    """One way of running the script, and what it measured over the repetitions."""
-
-    def __init__(self, key: str, label: str, work: Callable[[str, list[float]], None],
-                 server: Server | None = None) -> None:  # fmt: skip
-        self.key, self.label, self.work, self.server = key, label, work, server  # key: in group slugs
-        self.rates, self.latencies, self.runs = Samples(), [], {}
-        self.commands, self.cpu, self.client_cpu = 0, 0.0, 0.0
+    def __init__(self, work: Callable[[str, list[float]], None], server: Server | None = None) -> None:
+        self.work, self.server = work, server
+        workers = server.workers if server else 0
+        self.key = f"h{workers}" if server else "d"  # in the group slugs
+        self.label = f"HTTP {workers} worker{'s' if workers > 1 else ''}" if server else "in-process"
+        self.rates, self.runs, self.latencies = Samples(), {}, []
+        self.commands, self.own_cpu, self.server_cpu = 0, 0.0, 0.0
 
     def measure(self, rep: int, groups: int) -> None:
-        server_before, own_before = self.server.cpu_seconds() if self.server else 0.0, time.process_time()
+        server_before, own_before = self._server_cpu(), time.process_time()
         count, seconds, latencies = run_concurrently([f"r{rep}-{self.key}-{i:04d}" for i in range(groups)], self.work)
-        own = time.process_time() - own_before
-        self.cpu += self.server.cpu_seconds() - server_before if self.server else own
-        self.client_cpu += own if self.server else 0.0
+        self.own_cpu += time.process_time() - own_before
+        self.server_cpu += self._server_cpu() - server_before
         self.rates.add(count, seconds)
         self.runs[rep], self.commands = (count, seconds), self.commands + count
         self.latencies.extend(latencies)
 
+    def _server_cpu(self) -> float:
+        return self.server.cpu_seconds() if self.server else 0.0
+
     def describe(self) -> str:
         p50, p99 = percentile(self.latencies, .5) * MS, percentile(self.latencies, .99) * MS
-        cpu = f"{self.cpu / self.commands * MS:.2f} ms CPU per command"
-        if self.server:
-            cpu = f"server {cpu}, client {self.client_cpu / self.commands * MS:.2f} ms"
+        own = f"{self.own_cpu / self.commands * MS:.2f} ms"
+        cpu = f"server {self.server_cpu / self.commands * MS:.2f} ms CPU per command, client {own}" if self.server \
+            else f"{own} CPU per command"
         return f"{self.label}: latency p50/p99 {p50:.1f}/{p99:.1f} ms, {cpu}"
 
 
@@ -141,9 +142,8 @@ def run(ctx: Context) -> list[Result]:
     tokens = {who: issuer.issue(person, [settings.oar_claim_value] if who == "oar" else [], hour, now)
               for who, person in PEOPLE.items()}  # fmt: skip
     servers = {workers: Server(settings, workers) for workers in ((1, 2) if settings.uses_postgres else (1,))}
-    paths = [Path(f"h{n}", f"HTTP {n} worker{'s' if n > 1 else ''}", HttpPath(server.port, tokens, script), server)
-             for n, server in servers.items()]  # fmt: skip
-    direct = Path("d", "in-process", in_process(ledger.app))
+    paths = [Measured(HttpPath(server.port, tokens, script), server) for server in servers.values()]
+    direct = Measured(in_process(ledger.app))
     try:
         for path in (*paths, direct):
             run_concurrently([f"warm-{path.key}-{i}" for i in range(8)], path.work)
@@ -160,11 +160,12 @@ def run(ctx: Context) -> list[Result]:
     return [result(ctx, path, direct, groups) for path in paths]
 
 
-def result(ctx: Context, http: Path, direct: Path, groups: int) -> Result:
+def result(ctx: Context, http: Measured, direct: Measured, groups: int) -> Result:
     pairs = Pairs()
     for rep, (count, seconds) in direct.runs.items():
         pairs.add(http.rates.rates[rep - 1], count, seconds)
-    name = NAME if "1 worker" in http.label else f"{NAME} ({http.label.removeprefix('HTTP ')})"
+    workers = http.server.workers if http.server else 1
+    name = NAME if workers == 1 else f"{NAME} ({workers} workers)"
     return Result(
         benchmark=name, database=ctx.target.database,
         measured={"commands/s": http.rates.median}, compared="commands/s",

@@ -48,6 +48,7 @@ class Server:
     """``oar-ledger serve --workers N`` on a free loopback port, on the benchmark's database."""
 
     def __init__(self, settings: Settings, workers: int) -> None:
+        self.workers = workers
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
